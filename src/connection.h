@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stored form of a connection, made from a validated request body:
+ * a server-assigned UUID, the trimmed name and its comparison key, the
+ * JSON document without the password and the client's dirty flag, and
+ * the password sealed under the key file's key.
+ */
+#ifndef CR_CONNECTION_H
+#define CR_CONNECTION_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "fieldspec.h"
+#include "secret.h"
+#include "store.h"
+
+#define CR_UUID_LEN 36
+
+struct cr_new_connection {
+	char id[CR_UUID_LEN + 1];
+	char *name;
+	char *name_key;
+	char *document;
+	unsigned char *secret;
+	size_t secret_len;
+};
+
+/* Write a random (version 4) UUID into OUT. */
+void cr_uuid_generate(char out[CR_UUID_LEN + 1]);
+
+/*
+ * Build OUT from BODY, which passed validation against SPEC. BODY is
+ * changed: the password is cleared from it and removed. Return -1 when
+ * out of memory or when the name cannot be folded.
+ */
+int cr_connection_build(const struct cr_spec *spec, struct json_object *body,
+    const struct cr_secret_key *key, struct cr_new_connection *out);
+
+/* Overwrite the password string inside BODY, if it has one. */
+void cr_connection_wipe_password(struct json_object *body);
+
+/* The row to hand to the store; its pointers borrow from CONN. */
+struct cr_connection_row cr_connection_row(const struct cr_new_connection *conn);
+
+void cr_new_connection_free(struct cr_new_connection *conn);
+
+#endif

@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: MIT */
+/* RFC 8259 grammar check in front of json-c. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "jsonstrict.h"
+
+struct scanner {
+	const unsigned char *text;
+	size_t len;
+	size_t pos;
+	unsigned depth;
+	unsigned max_depth;
+	struct cr_buf pointer;     /* JSON Pointer of the value being read */
+	struct cr_buf key;         /* decoded text of the last string read */
+	size_t *counts;            /* member count of each object, in document order */
+	size_t ncounts;
+	size_t counts_cap;
+	const char *error;         /* static description of the first error */
+	size_t error_pos;
+};
+
+static bool scan_value(struct scanner *sc);
+
+static bool
+fail(struct scanner *sc, const char *what)
+{
+	if (sc->error == NULL) {
+		sc->error = what;
+		sc->error_pos = sc->pos;
+	}
+	return false;
+}
+
+static void
+skip_space(struct scanner *sc)
+{
+	while (sc->pos < sc->len) {
+		unsigned char c = sc->text[sc->pos];
+
+		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			break;
+		sc->pos++;
+	}
+}
+
+static bool
+expect_word(struct scanner *sc, const char *word)
+{
+	size_t n = strlen(word);
+
+	if (sc->len - sc->pos < n || memcmp(sc->text + sc->pos, word, n) != 0)
+		return fail(sc, "unexpected character");
+	sc->pos += n;
+	return true;
+}
+
+static int
+hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool
+read_hex4(struct scanner *sc, uint32_t *out)
+{
+	uint32_t value = 0;
+	int i, digit;
+
+	if (sc->len - sc->pos < 4)
+		return fail(sc, "incomplete \\u escape");
+	for (i = 0; i < 4; i++) {
+		digit = hex_value(sc->text[sc->pos + (size_t)i]);
+		if (digit < 0)
+			return fail(sc, "invalid \\u escape");
+		value = value * 16 + (uint32_t)digit;
+	}
+	sc->pos += 4;
+	*out = value;
+	return true;
+}
+
+static void
+append_utf8(struct cr_buf *out, uint32_t cp)
+{
+	char bytes[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		bytes[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		bytes[0] = (char)(0xc0 | (cp >> 6));
+		bytes[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		bytes[0] = (char)(0xe0 | (cp >> 12));
+		bytes[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		bytes[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		bytes[0] = (char)(0xf0 | (cp >> 18));
+		bytes[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		bytes[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		bytes[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	cr_buf_append(out, bytes, n);
+}
+
+static bool
+scan_escape(struct scanner *sc)
+{
+	uint32_t cp, low;
+	unsigned char c;
+
+	if (sc->pos >= sc->len)
+		return fail(sc, "unterminated string");
+	c = sc->text[sc->pos++];
+	switch (c) {
+	case '"': cr_buf_append(&sc->key, "\"", 1); return true;
+	case '\\': cr_buf_append(&sc->key, "\\", 1); return true;
+	case '/': cr_buf_append(&sc->key, "/", 1); return true;
+	case 'b': cr_buf_append(&sc->key, "\b", 1); return true;
+	case 'f': cr_buf_append(&sc->key, "\f", 1); return true;
+	case 'n': cr_buf_append(&sc->key, "\n", 1); return true;
+	case 'r': cr_buf_append(&sc->key, "\r", 1); return true;
+	case 't': cr_buf_append(&sc->key, "\t", 1); return true;
+	case 'u': break;
+	default:
+		sc->pos--;
+		return fail(sc, "invalid escape sequence");
+	}
+
+	if (!read_hex4(sc, &cp))
+		return false;
+	if (cp == 0)
+		return fail(sc, "\\u0000 is not accepted in strings");
+	if (cp >= 0xdc00 && cp <= 0xdfff)
+		return fail(sc, "unpaired low surrogate escape");
+	if (cp >= 0xd800 && cp <= 0xdbff) {
+		if (sc->len - sc->pos < 2 || sc->text[sc->pos] != '\\' || sc->text[sc->pos + 1] != 'u')
+			return fail(sc, "unpaired high surrogate escape");
+		sc->pos += 2;
+		if (!read_hex4(sc, &low))
+			return false;
+		if (low < 0xdc00 || low > 0xdfff)
+			return fail(sc, "unpaired high surrogate escape");
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+	}
+	append_utf8(&sc->key, cp);
+	return true;
+}
+
+/* Check one UTF-8 sequence starting with the lead byte at sc->pos. */
+static bool
+scan_utf8(struct scanner *sc)
+{
+	const unsigned char *p = sc->text + sc->pos;
+	size_t avail = sc->len - sc->pos, n, i;
+	uint32_t cp;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return fail(sc, "invalid UTF-8");
+	}
+	if (avail < n)
+		return fail(sc, "invalid UTF-8");
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return fail(sc, "invalid UTF-8");
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* Reject overlong forms, UTF-16 surrogates and values past U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return fail(sc, "invalid UTF-8");
+	cr_buf_append(&sc->key, (const char *)p, n);
+	sc->pos += n;
+	return true;
+}
+
+/* Read a string literal; its decoded text is left in sc->key. */
+static bool
+scan_string(struct scanner *sc)
+{
+	unsigned char c;
+
+	cr_buf_reset(&sc->key);
+	cr_buf_append(&sc->key, "", 0);
+	if (sc->pos >= sc->len || sc->text[sc->pos] != '"')
+		return fail(sc, sc->pos < sc->len && sc->text[sc->pos] == '\'' ?
+		    "single-quoted strings are not JSON" : "expected a string");
+	sc->pos++;
+	for (;;) {
+		if (sc->pos >= sc->len)
+			return fail(sc, "unterminated string");
+		c = sc->text[sc->pos];
+		if (c == '"') {
+			sc->pos++;
+			return true;
+		}
+		if (c < 0x20)
+			return fail(sc, "control character inside a string");
+		if (c == '\\') {
+			sc->pos++;
+			if (!scan_escape(sc))
+				return false;
+		} else if (c >= 0x80) {
+			if (!scan_utf8(sc))
+				return false;
+		} else {
+			cr_buf_append(&sc->key, (const char *)&c, 1);
+			sc->pos++;
+		}
+	}
+}
+
+static size_t
+count_digits(struct scanner *sc)
+{
+	size_t start = sc->pos;
+
+	while (sc->pos < sc->len && sc->text[sc->pos] >= '0' && sc->text[sc->pos] <= '9')
+		sc->pos++;
+	return sc->pos - start;
+}
+
+static bool
+scan_number(struct scanner *sc)
+{
+	size_t start = sc->pos, len;
+	bool integral = true;
+	char digits[400];
+	char *end;
+
+	if (sc->text[sc->pos] == '-')
+		sc->pos++;
+	if (sc->pos < sc->len && sc->text[sc->pos] == '0') {
+		sc->pos++;
+		if (sc->pos < sc->len && sc->text[sc->pos] >= '0' && sc->text[sc->pos] <= '9')
+			return fail(sc, "leading zeros are not allowed in numbers");
+	} else if (count_digits(sc) == 0) {
+		return fail(sc, "invalid number");
+	}
+	if (sc->pos < sc->len && sc->text[sc->pos] == '.') {
+		sc->pos++;
+		integral = false;
+		if (count_digits(sc) == 0)
+			return fail(sc, "a decimal point must be followed by digits");
+	}
+	if (sc->pos < sc->len && (sc->text[sc->pos] == 'e' || sc->text[sc->pos] == 'E')) {
+		sc->pos++;
+		integral = false;
+		if (sc->pos < sc->len && (sc->text[sc->pos] == '+' || sc->text[sc->pos] == '-'))
+			sc->pos++;
+		if (count_digits(sc) == 0)
+			return fail(sc, "an exponent must have digits");
+	}
+
+	/* json-c saturates out-of-range integers and turns huge doubles
+	 * into infinity without an error, so range is checked here. */
+	len = sc->pos - start;
+	if (len >= sizeof(digits)) {
+		sc->pos = start;
+		return fail(sc, "number is too long");
+	}
+	memcpy(digits, sc->text + start, len);
+	digits[len] = '\0';
+	errno = 0;
+	if (integral)
+		(void)strtoll(digits, &end, 10);
+	else if (isinf(strtod(digits, &end)))
+		errno = ERANGE;
+	if (errno == ERANGE) {
+		sc->pos = start;
+		return fail(sc, integral ? "integer is outside the 64-bit signed range" :
+		    "number is too large");
+	}
+	return true;
+}
+
+static bool
+push_count(struct scanner *sc, size_t *slot)
+{
+	size_t *grown;
+
+	if (sc->ncounts == sc->counts_cap) {
+		sc->counts_cap = sc->counts_cap ? sc->counts_cap * 2 : 32;
+		grown = realloc(sc->counts, sc->counts_cap * sizeof(*grown));
+		if (grown == NULL)
+			return fail(sc, "out of memory");
+		sc->counts = grown;
+	}
+	*slot = sc->ncounts;
+	sc->counts[sc->ncounts++] = 0;
+	return true;
+}
+
+static bool
+enter(struct scanner *sc)
+{
+	if (sc->depth >= sc->max_depth)
+		return fail(sc, "nesting is too deep");
+	sc->depth++;
+	sc->pos++;
+	skip_space(sc);
+	return true;
+}
+
+static bool
+scan_object(struct scanner *sc)
+{
+	size_t slot, saved = sc->pointer.len;
+
+	if (!push_count(sc, &slot) || !enter(sc))
+		return false;
+	if (sc->pos < sc->len && sc->text[sc->pos] == '}') {
+		sc->pos++;
+		sc->depth--;
+		return true;
+	}
+	for (;;) {
+		if (!scan_string(sc))
+			return false;
+		sc->counts[slot]++;
+		cr_pointer_append(&sc->pointer, cr_buf_str(&sc->key), sc->key.len);
+		skip_space(sc);
+		if (sc->pos >= sc->len || sc->text[sc->pos] != ':')
+			return fail(sc, "expected ':' after a member name");
+		sc->pos++;
+		if (!scan_value(sc))
+			return false;
+		sc->pointer.len = saved;
+		sc->pointer.data[saved] = '\0';
+		skip_space(sc);
+		if (sc->pos < sc->len && sc->text[sc->pos] == ',') {
+			sc->pos++;
+			skip_space(sc);
+			continue;
+		}
+		if (sc->pos < sc->len && sc->text[sc->pos] == '}') {
+			sc->pos++;
+			sc->depth--;
+			return true;
+		}
+		return fail(sc, "expected ',' or '}' in an object");
+	}
+}
+
+static bool
+scan_array(struct scanner *sc)
+{
+	size_t saved = sc->pointer.len, index = 0;
+
+	if (!enter(sc))
+		return false;
+	if (sc->pos < sc->len && sc->text[sc->pos] == ']') {
+		sc->pos++;
+		sc->depth--;
+		return true;
+	}
+	for (;;) {
+		cr_buf_printf(&sc->pointer, "/%zu", index++);
+		if (!scan_value(sc))
+			return false;
+		sc->pointer.len = saved;
+		if (sc->pointer.data != NULL)
+			sc->pointer.data[saved] = '\0';
+		skip_space(sc);
+		if (sc->pos < sc->len && sc->text[sc->pos] == ',') {
+			sc->pos++;
+			continue;
+		}
+		if (sc->pos < sc->len && sc->text[sc->pos] == ']') {
+			sc->pos++;
+			sc->depth--;
+			return true;
+		}
+		return fail(sc, "expected ',' or ']' in an array");
+	}
+}
+
+static bool
+scan_value(struct scanner *sc)
+{
+	skip_space(sc);
+	if (sc->pos >= sc->len)
+		return fail(sc, "unexpected end of input");
+	switch (sc->text[sc->pos]) {
+	case '{': return scan_object(sc);
+	case '[': return scan_array(sc);
+	case '"': return scan_string(sc);
+	case 't': return expect_word(sc, "true");
+	case 'f': return expect_word(sc, "false");
+	case 'n': return expect_word(sc, "null");
+	case '\'': return fail(sc, "single-quoted strings are not JSON");
+	case '\0': return fail(sc, "NUL byte in the body");
+	default:
+		if (sc->text[sc->pos] == '-' ||
+		    (sc->text[sc->pos] >= '0' && sc->text[sc->pos] <= '9'))
+			return scan_number(sc);
+		return fail(sc, "unexpected character");
+	}
+}
+
+/*
+ * Walk the json-c tree in the scanner's order and compare member counts.
+ * Objects before the first one with a duplicate member are identical in
+ * both, so the first difference is at the object that had it.
+ */
+static bool
+compare_counts(struct json_object *value, const size_t *counts, size_t ncounts,
+    size_t *next, struct cr_buf *pointer)
+{
+	size_t saved = pointer->len, i, n;
+
+	if (json_object_is_type(value, json_type_object)) {
+		if (*next >= ncounts ||
+		    counts[*next] != (size_t)json_object_object_length(value))
+			return false;
+		(*next)++;
+		json_object_object_foreach(value, key, member) {
+			cr_pointer_append(pointer, key, strlen(key));
+			if (!compare_counts(member, counts, ncounts, next, pointer))
+				return false;
+			pointer->len = saved;
+			pointer->data[saved] = '\0';
+		}
+	} else if (json_object_is_type(value, json_type_array)) {
+		n = json_object_array_length(value);
+		for (i = 0; i < n; i++) {
+			cr_buf_printf(pointer, "/%zu", i);
+			if (!compare_counts(json_object_array_get_idx(value, i), counts, ncounts,
+			    next, pointer))
+				return false;
+			pointer->len = saved;
+			pointer->data[saved] = '\0';
+		}
+	}
+	return true;
+}
+
+static struct json_object *
+parse_with_json_c(const char *body, size_t len, unsigned max_depth)
+{
+	struct json_tokener *tok;
+	struct json_object *value;
+
+	tok = json_tokener_new_ex((int)max_depth + 1);
+	if (tok == NULL)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	value = json_tokener_parse_ex(tok, body, (int)len);
+	if (value != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
+	    json_tokener_get_parse_end(tok) != len)) {
+		json_object_put(value);
+		value = NULL;
+	}
+	json_tokener_free(tok);
+	return value;
+}
+
+struct json_object *
+cr_json_parse_strict(const char *body, size_t len, unsigned max_depth,
+    struct cr_problems *problems)
+{
+	struct scanner sc;
+	struct json_object *value = NULL;
+	struct cr_buf pointer;
+	size_t next = 0;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.text = (const unsigned char *)body;
+	sc.len = len;
+	sc.max_depth = max_depth;
+	cr_buf_init(&sc.pointer);
+	cr_buf_init(&sc.key);
+	cr_buf_init(&pointer);
+	cr_buf_append(&sc.pointer, "", 0);
+	cr_buf_append(&pointer, "", 0);
+
+	if (len > INT32_MAX) {
+		cr_problems_add(problems, "", "body is too large to parse");
+		goto out;
+	}
+	if (scan_value(&sc)) {
+		skip_space(&sc);
+		if (sc.pos < sc.len)
+			fail(&sc, sc.text[sc.pos] == '\0' ? "NUL byte after the JSON value" :
+			    "unexpected data after the JSON value");
+	}
+	if (sc.error != NULL) {
+		cr_problems_add(problems, cr_buf_str(&sc.pointer), "invalid JSON at byte %zu: %s",
+		    sc.error_pos, sc.error);
+		goto out;
+	}
+
+	value = parse_with_json_c(body, len, max_depth);
+	if (value == NULL) {
+		cr_problems_add(problems, "", "invalid JSON");
+		goto out;
+	}
+	if (!compare_counts(value, sc.counts, sc.ncounts, &next, &pointer)) {
+		cr_problems_add(problems, cr_buf_str(&pointer),
+		    "object has a duplicate member name");
+		json_object_put(value);
+		value = NULL;
+	}
+out:
+	free(sc.counts);
+	cr_buf_free(&sc.pointer);
+	cr_buf_free(&sc.key);
+	cr_buf_free(&pointer);
+	return value;
+}

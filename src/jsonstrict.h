@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Strict RFC 8259 JSON input. json-c 0.16 accepts more than the RFC
+ * even with JSON_TOKENER_STRICT (single-quoted keys, NaN, Infinity,
+ * "1.", numbers that overflow, lone surrogates, raw tabs in strings, a
+ * NUL that ends the text early) and keeps the last of duplicate keys
+ * without a word. So the body is first checked by a small scanner that
+ * follows the RFC grammar exactly, and only then parsed by json-c; the
+ * scanner also counts the members of each object, so that a member
+ * json-c dropped as a duplicate shows up as a count that differs.
+ */
+#ifndef CR_JSONSTRICT_H
+#define CR_JSONSTRICT_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "problems.h"
+
+/*
+ * Parse BODY of LEN bytes. Return the parsed value, owned by the caller
+ * (release with json_object_put), or NULL after adding one problem that
+ * says where the text stops being valid JSON. Nesting deeper than
+ * MAX_DEPTH arrays and objects is rejected.
+ */
+struct json_object *cr_json_parse_strict(const char *body, size_t len, unsigned max_depth,
+    struct cr_problems *problems);
+
+#endif
