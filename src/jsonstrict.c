@@ -352,20 +352,18 @@ scan_object(struct scanner *sc)
 		sc->pos++;
 		if (!scan_value(sc))
 			return false;
+
+		/* A bad separator is reported at the member it follows. */
+		skip_space(sc);
+		if (sc->pos >= sc->len || (sc->text[sc->pos] != ',' && sc->text[sc->pos] != '}'))
+			return fail(sc, "expected ',' or '}' in an object");
 		sc->pointer.len = saved;
 		sc->pointer.data[saved] = '\0';
-		skip_space(sc);
-		if (sc->pos < sc->len && sc->text[sc->pos] == ',') {
-			sc->pos++;
-			skip_space(sc);
-			continue;
-		}
-		if (sc->pos < sc->len && sc->text[sc->pos] == '}') {
-			sc->pos++;
+		if (sc->text[sc->pos++] == '}') {
 			sc->depth--;
 			return true;
 		}
-		return fail(sc, "expected ',' or '}' in an object");
+		skip_space(sc);
 	}
 }
 
@@ -385,20 +383,15 @@ scan_array(struct scanner *sc)
 		cr_buf_printf(&sc->pointer, "/%zu", index++);
 		if (!scan_value(sc))
 			return false;
-		sc->pointer.len = saved;
-		if (sc->pointer.data != NULL)
-			sc->pointer.data[saved] = '\0';
 		skip_space(sc);
-		if (sc->pos < sc->len && sc->text[sc->pos] == ',') {
-			sc->pos++;
-			continue;
-		}
-		if (sc->pos < sc->len && sc->text[sc->pos] == ']') {
-			sc->pos++;
+		if (sc->pos >= sc->len || (sc->text[sc->pos] != ',' && sc->text[sc->pos] != ']'))
+			return fail(sc, "expected ',' or ']' in an array");
+		sc->pointer.len = saved;
+		sc->pointer.data[saved] = '\0';
+		if (sc->text[sc->pos++] == ']') {
 			sc->depth--;
 			return true;
 		}
-		return fail(sc, "expected ',' or ']' in an array");
 	}
 }
 
