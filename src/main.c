@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <setjmp.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -30,18 +31,42 @@
 
 static volatile sig_atomic_t stop_requested;
 
+/*
+ * While the accept loop waits for a connection, a stop signal jumps
+ * straight back to serve_fastcgi, because libfcgi's accept may have been
+ * entered just after the flag was checked and would then wait for one
+ * more connection. While a request is served, the stop signals are
+ * blocked, so that no read or write of the request fails with EINTR;
+ * the request finishes and the loop ends.
+ */
+static sigjmp_buf idle_exit;
+static volatile sig_atomic_t idle_exit_armed;
+
 static void
 on_stop_signal(int signo)
 {
 	(void)signo;
 	stop_requested = 1;
 	FCGX_ShutdownPending();
+	if (idle_exit_armed) {
+		idle_exit_armed = 0;
+		siglongjmp(idle_exit, 1);
+	}
+}
+
+static void
+stop_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGUSR1);
 }
 
 /*
- * Install the stop handler without SA_RESTART, so that a blocked accept
- * returns with EINTR and the loop can end; a request being served is
- * finished first.
+ * Install the stop handler without SA_RESTART, as libfcgi's own handler
+ * is installed, and ignore SIGPIPE so that a client that goes away
+ * cannot kill the process.
  */
 static void
 install_signal_handlers(void)
@@ -50,13 +75,13 @@ install_signal_handlers(void)
 
 	memset(&action, 0, sizeof(action));
 	action.sa_handler = on_stop_signal;
-	sigemptyset(&action.sa_mask);
+	stop_signal_set(&action.sa_mask);
 	sigaction(SIGTERM, &action, NULL);
 	sigaction(SIGINT, &action, NULL);
 	sigaction(SIGUSR1, &action, NULL);
 
-	/* A client that goes away must not kill the process. */
 	action.sa_handler = SIG_IGN;
+	sigemptyset(&action.sa_mask);
 	sigaction(SIGPIPE, &action, NULL);
 }
 
@@ -206,31 +231,47 @@ fail:
 static int
 serve_fastcgi(struct cr_app *app, int listen_fd, const char *mode)
 {
-	FCGX_Request request;
-	unsigned long served = 0;
+	static FCGX_Request request;
+	static unsigned long served;
+	static int status;
+	sigset_t stop_signals, unblocked;
+	int rc;
 
 	if (FCGX_InitRequest(&request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		cr_log(CR_LOG_ERROR, NULL, "cannot set up the FastCGI request");
 		return 1;
 	}
+	stop_signal_set(&stop_signals);
 	cr_log(CR_LOG_INFO, NULL, "started in %s mode: database=%s", mode, app->conf.database);
-	while (!stop_requested) {
-		if (FCGX_Accept_r(&request) < 0) {
+
+	/* A stop signal while waiting for a connection lands here. */
+	if (sigsetjmp(idle_exit, 1) != 0)
+		goto stopped;
+	for (;;) {
+		/* Armed before the check, so a signal cannot slip in between. */
+		idle_exit_armed = 1;
+		if (stop_requested)
+			break;
+		rc = FCGX_Accept_r(&request);
+		idle_exit_armed = 0;
+		sigprocmask(SIG_BLOCK, &stop_signals, &unblocked);
+		if (rc < 0) {
 			if (stop_requested)
 				break;
-			if (errno == EINTR)
-				continue;
-			cr_log(CR_LOG_ERROR, NULL, "FastCGI accept failed: %s", strerror(errno));
+			cr_log(CR_LOG_ERROR, NULL, "FastCGI accept failed: %s", strerror(-rc));
+			status = 1;
 			break;
 		}
 		struct cr_io io = { &request, fcgi_param, fcgi_read, fcgi_write };
 		cr_app_serve(app, &io);
 		FCGX_Finish_r(&request);
 		served++;
+		sigprocmask(SIG_SETMASK, &unblocked, NULL);
 	}
-	FCGX_Free(&request, 1);
+stopped:
+	idle_exit_armed = 0;
 	cr_log(CR_LOG_INFO, NULL, "stopped after %lu requests", served);
-	return 0;
+	return status;
 }
 
 static int
@@ -312,7 +353,6 @@ main(int argc, char **argv)
 		cr_app_close(&app);
 		return 1;
 	}
-	install_signal_handlers();
 	if (listen_address != NULL) {
 		listen_fd = open_listener(listen_address);
 		rc = listen_fd < 0 ? 1 : serve_fastcgi(&app, listen_fd, "standalone");
