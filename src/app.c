@@ -110,7 +110,14 @@ cr_app_serve(struct cr_app *app, struct cr_io *io)
 	cr_request_begin(&req, io);
 	cr_response_init(&resp);
 
-	route = find_route(&req, &resp);
+	/* libfcgi serves a connection that closed while sending its
+	 * parameters as a request with an empty environment. */
+	if (req.method[0] == '\0') {
+		cr_response_failure(&resp, 400, "The request has no method.", NULL);
+		route = NULL;
+	} else {
+		route = find_route(&req, &resp);
+	}
 	if (route != NULL &&
 	    (!route->json_body || cr_request_read_json_body(&req, app->conf.max_body_bytes, &resp) == 0))
 		route->handler(app, &req, &resp);

@@ -283,6 +283,27 @@ serve_cgi(struct cr_app *app)
 	return 0;
 }
 
+/*
+ * Answer the one CGI request with 503 when start-up failed, so that the
+ * client gets a JSON error instead of the web server's generic one. The
+ * reason is in the log only.
+ */
+static void
+send_unavailable(void)
+{
+	struct cr_io io = { NULL, cgi_param, cgi_read, cgi_write };
+	struct cr_response resp;
+	struct cr_request req;
+
+	cr_request_begin(&req, &io);
+	cr_response_init(&resp);
+	resp.retry_after = 5;
+	cr_response_failure(&resp, 503, "The service is unavailable; try again later.", NULL);
+	cr_response_send(&resp, req.id, &io);
+	cr_response_free(&resp);
+	cr_request_end(&req);
+}
+
 static void
 usage(FILE *out)
 {
@@ -316,7 +337,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config_option = NULL, *listen_address = NULL;
-	bool check_only = false;
+	bool check_only = false, cgi;
 	struct cr_app app;
 	char err[1024];
 	int opt, listen_fd, rc;
@@ -338,8 +359,16 @@ main(int argc, char **argv)
 	}
 
 	install_signal_handlers();
+	if (FCGX_Init() != 0) {
+		cr_log(CR_LOG_ERROR, NULL, "libfcgi failed to initialize");
+		return 1;
+	}
+	cgi = listen_address == NULL && !check_only && FCGX_IsCGI();
+
 	if (cr_app_open(&app, cr_conf_choose_path(config_option), err, sizeof(err)) != 0) {
 		cr_log(CR_LOG_ERROR, NULL, "start-up failed: %s", err);
+		if (cgi)
+			send_unavailable();
 		return 1;
 	}
 	if (check_only) {
@@ -348,15 +377,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	if (FCGX_Init() != 0) {
-		cr_log(CR_LOG_ERROR, NULL, "libfcgi failed to initialize");
-		cr_app_close(&app);
-		return 1;
-	}
 	if (listen_address != NULL) {
 		listen_fd = open_listener(listen_address);
 		rc = listen_fd < 0 ? 1 : serve_fastcgi(&app, listen_fd, "standalone");
-	} else if (FCGX_IsCGI()) {
+	} else if (cgi) {
 		rc = serve_cgi(&app);
 	} else {
 		rc = serve_fastcgi(&app, 0, "FastCGI");

@@ -86,15 +86,28 @@ read_user_version(struct cr_store *store, int *version)
 	return rc;
 }
 
+/*
+ * Bring the schema up to SCHEMA_VERSION. A current schema is detected
+ * with a plain read, so that opening the store never waits for the
+ * write lock; only an actual migration takes it, and then reads the
+ * version again under the lock, because another process may have
+ * migrated in between.
+ */
 static enum cr_store_status
 migrate(struct cr_store *store)
 {
 	char sql[64];
 	int version = 0, rc;
 
+	rc = read_user_version(store, &version);
+	if (rc != SQLITE_OK)
+		return record_error(store, "cannot read the schema version", rc);
+	if (version == SCHEMA_VERSION)
+		return CR_STORE_OK;
+
 	rc = exec(store, "BEGIN IMMEDIATE");
 	if (rc != SQLITE_OK)
-		return record_error(store, "cannot lock the database to check its schema", rc);
+		return record_error(store, "cannot lock the database to migrate its schema", rc);
 	rc = read_user_version(store, &version);
 	if (rc != SQLITE_OK)
 		goto fail;
@@ -137,7 +150,6 @@ cr_store_open(const struct cr_store_options *options, struct cr_store **out,
     char *err, size_t err_size)
 {
 	struct cr_store *store;
-	enum cr_store_status status = CR_STORE_ERROR;
 	int rc;
 
 	*out = NULL;
@@ -184,7 +196,7 @@ cr_store_open(const struct cr_store_options *options, struct cr_store **out,
 fail:
 	snprintf(err, err_size, "%s: %s", options->path, store->error);
 	cr_store_close(store);
-	return status;
+	return CR_STORE_ERROR;
 }
 
 void
