@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "conf.h"
 
 #ifndef CR_DEFAULT_CONFIG
@@ -17,7 +18,7 @@
 
 #define MAX_LINE 4096
 
-enum key_kind { KEY_PATH, KEY_SIZE, KEY_UINT, KEY_LEVEL };
+enum key_kind { KEY_PATH, KEY_SIZE, KEY_UINT, KEY_LEVEL, KEY_AUTH_METHODS };
 
 struct key_spec {
 	const char *name;
@@ -34,6 +35,10 @@ static const struct key_spec keys[] = {
 	{ "max_json_depth", KEY_UINT, offsetof(struct cr_conf, max_json_depth), 2, 64 },
 	{ "busy_timeout_ms", KEY_UINT, offsetof(struct cr_conf, busy_timeout_ms), 0, 600000 },
 	{ "log_level", KEY_LEVEL, offsetof(struct cr_conf, log_level), 0, 0 },
+	{ "auth_methods", KEY_AUTH_METHODS, offsetof(struct cr_conf, auth_methods), 0, 0 },
+	{ "auth_cache_seconds", KEY_UINT, offsetof(struct cr_conf, auth_cache_seconds), 0, 3600 },
+	{ "session_lifetime_seconds", KEY_UINT, offsetof(struct cr_conf, session_lifetime_seconds),
+	  60, 31u * 24 * 3600 },
 };
 
 const char *
@@ -139,6 +144,13 @@ set_key(struct cr_conf *conf, const struct key_spec *key, const char *value,
 			return -1;
 		}
 		return 0;
+	case KEY_AUTH_METHODS:
+		if (!cr_auth_methods_parse(value, (unsigned *)(void *)base)) {
+			snprintf(err, err_size, "%s: key '%s' must list basic, session, token or "
+			    "remote_user, or be none alone, not '%s'", where, key->name, value);
+			return -1;
+		}
+		return 0;
 	}
 	return -1;
 }
@@ -194,6 +206,9 @@ cr_conf_load(const char *path, struct cr_conf *conf, char *err, size_t err_size)
 	conf->max_json_depth = 16;
 	conf->busy_timeout_ms = 5000;
 	conf->log_level = CR_LOG_INFO;
+	conf->auth_methods = CR_AUTH_BASIC | CR_AUTH_SESSION | CR_AUTH_TOKEN;
+	conf->auth_cache_seconds = 60;
+	conf->session_lifetime_seconds = 8 * 3600;
 	conf->path = strdup(path);
 	if (conf->path == NULL) {
 		snprintf(err, err_size, "out of memory");

@@ -21,6 +21,9 @@ struct cr_conf {
 	unsigned max_json_depth; /* deepest accepted JSON nesting */
 	unsigned busy_timeout_ms; /* how long a write waits for the lock */
 	enum cr_log_level log_level;
+	unsigned auth_methods;     /* bit set of enum cr_auth_method */
+	unsigned auth_cache_seconds; /* how long a verified Basic password is remembered */
+	unsigned session_lifetime_seconds;
 };
 
 /*

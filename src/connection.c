@@ -115,6 +115,7 @@ cr_connection_row(const struct cr_new_connection *conn)
 		.document = conn->document,
 		.secret = conn->secret,
 		.secret_len = conn->secret_len,
+		.owner = NULL,
 	};
 
 	return row;

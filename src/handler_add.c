@@ -44,10 +44,13 @@ store_new_connection(struct cr_app *app, struct cr_request *req, struct cr_respo
     struct cr_new_connection *conn)
 {
 	struct cr_connection_row row = cr_connection_row(conn);
+	enum cr_store_status status;
 	char message[512];
 	char *clash = NULL;
 
-	switch (cr_store_add_connection(app->store, &row, &clash)) {
+	row.owner = req->principal->user.name;
+	status = cr_store_add_connection(app->store, &row, &clash);
+	switch (status) {
 	case CR_STORE_OK:
 		cr_response_success(resp);
 		return;
@@ -59,16 +62,11 @@ store_new_connection(struct cr_app *app, struct cr_request *req, struct cr_respo
 		free(clash);
 		return;
 	case CR_STORE_BUSY:
-		cr_log(CR_LOG_WARN, req->id, "store busy: %s", cr_store_error(app->store));
-		resp->retry_after = 1;
-		cr_response_failure(resp, 503, "The database is busy; try again shortly.", NULL);
-		return;
 	case CR_STORE_NOT_FOUND:
 	case CR_STORE_ERROR:
-		break;
+		cr_reply_store_failure(app, req, resp, status);
+		return;
 	}
-	cr_log(CR_LOG_ERROR, req->id, "store failed: %s", cr_store_error(app->store));
-	cr_response_failure(resp, 500, "The connection could not be stored.", NULL);
 }
 
 void

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Request handlers. Each receives a request whose method, path and (for
- * calls with a body) JSON body have been checked by cr_app_serve, and
- * fills the response. Handlers reach stored data only through store.h.
+ * Request handlers. Each receives a request whose method, path, caller
+ * and (for calls with a body) body have been checked by cr_app_serve,
+ * and fills the response. Handlers reach stored data only through
+ * store.h, and reach a connection only through cr_access_connection,
+ * which applies its ACL.
  */
 #ifndef CR_HANDLERS_H
 #define CR_HANDLERS_H
 
 #include "app.h"
+#include "authz.h"
 #include "http.h"
 
 typedef void (*cr_handler)(struct cr_app *app, struct cr_request *req,
@@ -15,5 +18,31 @@ typedef void (*cr_handler)(struct cr_app *app, struct cr_request *req,
 
 void cr_handle_connection_add(struct cr_app *app, struct cr_request *req,
     struct cr_response *resp);
+void cr_handle_acl_get(struct cr_app *app, struct cr_request *req, struct cr_response *resp);
+void cr_handle_acl_put(struct cr_app *app, struct cr_request *req, struct cr_response *resp);
+void cr_handle_acl_batch(struct cr_app *app, struct cr_request *req, struct cr_response *resp);
+void cr_handle_login(struct cr_app *app, struct cr_request *req, struct cr_response *resp);
+void cr_handle_logout(struct cr_app *app, struct cr_request *req, struct cr_response *resp);
+
+enum cr_access_result {
+	CR_ACCESS_GRANTED,
+	CR_ACCESS_NOT_FOUND,   /* missing, or not readable by the caller: 404 */
+	CR_ACCESS_DENIED,      /* readable, but the permission is missing: 403 */
+	CR_ACCESS_FAILED,      /* the store failed: 503 */
+};
+
+/*
+ * Find the connection called NAME and check that the caller holds
+ * NEEDED on it. On CR_ACCESS_GRANTED, ACL, *NAME_KEY and *STORED_NAME
+ * (each newly allocated) describe it; otherwise they are empty and, when
+ * RESP is not NULL, RESP holds the error response.
+ */
+enum cr_access_result cr_access_connection(struct cr_app *app, struct cr_request *req,
+    struct cr_response *resp, const char *name, enum cr_permission needed,
+    struct cr_acl *acl, char **name_key, char **stored_name);
+
+/* Answer 503 after a store failure, logging the store's message. */
+void cr_reply_store_failure(struct cr_app *app, struct cr_request *req,
+    struct cr_response *resp, enum cr_store_status status);
 
 #endif

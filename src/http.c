@@ -168,8 +168,26 @@ parse_content_length(const char *text, size_t *out)
 	return true;
 }
 
+/* Accept the form media type, optionally with a UTF-8 charset. */
+static bool
+is_form_media_type(const char *value)
+{
+	static const char media[] = "application/x-www-form-urlencoded";
+	size_t len = sizeof(media) - 1;
+
+	while (*value == ' ' || *value == '\t')
+		value++;
+	if (strncasecmp(value, media, len) != 0)
+		return false;
+	value += len;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	return *value == '\0' || strncasecmp(value, ";", 1) == 0;
+}
+
 int
-cr_request_read_json_body(struct cr_request *req, size_t max_body, struct cr_response *resp)
+cr_request_read_body(struct cr_request *req, enum cr_media media, size_t max_body,
+    struct cr_response *resp)
 {
 	const char *type = cr_request_header(req, "Content-Type");
 	const char *length_text = cr_request_header(req, "Content-Length");
@@ -177,9 +195,14 @@ cr_request_read_json_body(struct cr_request *req, size_t max_body, struct cr_res
 	size_t length, got = 0;
 	ssize_t n;
 
-	if (type == NULL || !is_json_media_type(type)) {
+	if (media == CR_MEDIA_JSON && (type == NULL || !is_json_media_type(type))) {
 		cr_response_failure(resp, 415, "The body must be sent as application/json "
 		    "(optionally with charset=utf-8).", NULL);
+		return 415;
+	}
+	if (media == CR_MEDIA_FORM && (type == NULL || !is_form_media_type(type))) {
+		cr_response_failure(resp, 415, "The body must be sent as "
+		    "application/x-www-form-urlencoded.", NULL);
 		return 415;
 	}
 	if (length_text == NULL) {
@@ -197,7 +220,7 @@ cr_request_read_json_body(struct cr_request *req, size_t max_body, struct cr_res
 		cr_response_failure(resp, 413, message, NULL);
 		return 413;
 	}
-	if (length == 0) {
+	if (length == 0 && media == CR_MEDIA_JSON) {
 		cr_response_failure(resp, 400, "The body is empty: a JSON object is required.", NULL);
 		return 400;
 	}
@@ -225,6 +248,81 @@ cr_request_read_json_body(struct cr_request *req, size_t max_body, struct cr_res
 	return 0;
 }
 
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode SRC of LEN bytes into a new string; NULL when malformed. */
+static char *
+percent_decode(const char *src, size_t len, size_t *out_len)
+{
+	char *out = malloc(len + 1);
+	size_t i, n = 0;
+	int high, low;
+
+	if (out == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (src[i] == '+') {
+			out[n++] = ' ';
+		} else if (src[i] == '%') {
+			if (i + 2 >= len)
+				goto malformed;
+			high = hex_digit(src[i + 1]);
+			low = hex_digit(src[i + 2]);
+			if (high < 0 || low < 0)
+				goto malformed;
+			out[n++] = (char)(high * 16 + low);
+			i += 2;
+		} else {
+			out[n++] = src[i];
+		}
+	}
+	out[n] = '\0';
+	if (out_len != NULL)
+		*out_len = n;
+	return out;
+malformed:
+	free(out);
+	return NULL;
+}
+
+char *
+cr_form_value(const char *text, size_t len, const char *name, size_t *value_len)
+{
+	size_t name_len = strlen(name), pos = 0, field_len;
+	const char *field, *end;
+
+	while (pos < len) {
+		field = text + pos;
+		end = memchr(field, '&', len - pos);
+		field_len = end != NULL ? (size_t)(end - field) : len - pos;
+		if (field_len > name_len && field[name_len] == '=' &&
+		    memcmp(field, name, name_len) == 0)
+			return percent_decode(field + name_len + 1, field_len - name_len - 1, value_len);
+		pos += field_len + 1;
+	}
+	return NULL;
+}
+
+bool
+cr_request_is_https(struct cr_request *req)
+{
+	const char *https = req->io->param(req->io->context, "HTTPS");
+	const char *scheme = req->io->param(req->io->context, "REQUEST_SCHEME");
+
+	return (https != NULL && strcasecmp(https, "on") == 0) ||
+	    (scheme != NULL && strcasecmp(scheme, "https") == 0);
+}
+
 void
 cr_response_init(struct cr_response *resp)
 {
@@ -236,6 +334,7 @@ cr_response_init(struct cr_response *resp)
 void
 cr_response_free(struct cr_response *resp)
 {
+	free(resp->set_cookie);
 	cr_buf_free(&resp->body);
 }
 
@@ -305,6 +404,10 @@ cr_response_send(struct cr_response *resp, const char *request_id, struct cr_io 
 		cr_buf_printf(&head, "Allow: %s\r\n", resp->allow);
 	if (resp->retry_after > 0 && status == 503)
 		cr_buf_printf(&head, "Retry-After: %u\r\n", resp->retry_after);
+	if (status == 401)
+		cr_buf_puts(&head, "WWW-Authenticate: Basic realm=\"connreg\"\r\n");
+	if (resp->set_cookie != NULL)
+		cr_buf_printf(&head, "Set-Cookie: %s\r\n", resp->set_cookie);
 	cr_buf_puts(&head, "\r\n");
 	if (head.failed) {
 		cr_buf_free(&head);

@@ -37,6 +37,7 @@ struct cr_request {
 	char *body;                       /* NUL-terminated copy of the body, or NULL */
 	size_t body_len;
 	char *log_name;                   /* connection name for the request log, or NULL */
+	struct cr_principal *principal;   /* the authenticated caller, or NULL */
 	struct cr_buf path_buf;
 };
 
@@ -44,7 +45,14 @@ struct cr_response {
 	int status;
 	const char *allow;        /* Allow header for 405 */
 	unsigned retry_after;     /* Retry-After seconds for 503, 0 for none */
+	char *set_cookie;         /* Set-Cookie header value, or NULL; freed with the response */
 	struct cr_buf body;
+};
+
+/* Media types a call's body may have. */
+enum cr_media {
+	CR_MEDIA_JSON,  /* application/json, optionally with charset=utf-8 */
+	CR_MEDIA_FORM,  /* application/x-www-form-urlencoded */
 };
 
 /* The standard reason phrase of STATUS, such as "Not Found". */
@@ -62,12 +70,23 @@ void cr_request_end(struct cr_request *req);
 const char *cr_request_header(struct cr_request *req, const char *name);
 
 /*
- * Read the JSON body, enforcing the content type, the declared length
- * and MAX_BODY. Return 0, or the HTTP status of the failure with the
- * error response already in RESP.
+ * Read the body, enforcing the media type, the declared length and
+ * MAX_BODY. Return 0, or the HTTP status of the failure with the error
+ * response already in RESP.
  */
-int cr_request_read_json_body(struct cr_request *req, size_t max_body,
+int cr_request_read_body(struct cr_request *req, enum cr_media media, size_t max_body,
     struct cr_response *resp);
+
+/*
+ * Find NAME in TEXT of LEN bytes, in application/x-www-form-urlencoded
+ * form (a query string or a form body), and return its percent-decoded
+ * value, newly allocated, with its length in *VALUE_LEN when that is not
+ * NULL. Return NULL when NAME is absent or its value is malformed.
+ */
+char *cr_form_value(const char *text, size_t len, const char *name, size_t *value_len);
+
+/* True when the client reached the web server over HTTPS. */
+bool cr_request_is_https(struct cr_request *req);
 
 void cr_response_init(struct cr_response *resp);
 void cr_response_free(struct cr_response *resp);

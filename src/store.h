@@ -8,7 +8,9 @@
 #ifndef CR_STORE_H
 #define CR_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum cr_store_status {
 	CR_STORE_OK,
@@ -33,7 +35,64 @@ struct cr_connection_row {
 	const char *document;        /* the connection as JSON text, without the password */
 	const unsigned char *secret; /* the sealed password, or NULL */
 	size_t secret_len;
+	const char *owner;           /* name of the user who created it */
 };
+
+enum cr_user_type {
+	CR_USER_READER,        /* SYS_Reader */
+	CR_USER_CREATOR,       /* SYS_Creator */
+	CR_USER_ADMINISTRATOR, /* Administrator */
+};
+
+/* A user as stored; cr_user_free releases the strings. */
+struct cr_user {
+	int64_t id;
+	char *name;
+	enum cr_user_type type;
+	bool disabled;
+	char *password_hash;        /* Argon2id string from crypto_pwhash_str, or NULL */
+	int64_t credential_version; /* raised by every password change and disable */
+	char **roles;
+	size_t nroles;
+};
+
+void cr_user_free(struct cr_user *user);
+
+/* Recipients of access control entries, numbered as in the API. */
+enum cr_recipient_type {
+	CR_RECIPIENT_USER = 0,
+	CR_RECIPIENT_ROLE = 1,
+	CR_RECIPIENT_USER_TYPE = 2,
+};
+
+struct cr_ace {
+	enum cr_recipient_type type;
+	char *recipient;       /* user name, role name, or user type name */
+	unsigned permissions;  /* bit set: bit N is permission code N */
+};
+
+/* A connection's access control list; cr_acl_free releases it. */
+struct cr_acl {
+	char *owner;
+	bool entries_inheriting;
+	struct cr_ace *aces;
+	size_t naces;
+};
+
+void cr_acl_free(struct cr_acl *acl);
+
+/* An API token as listed; the secret itself is never stored. */
+struct cr_token_info {
+	char *id;          /* public identifier, used to revoke */
+	char *user;
+	char *label;
+	char *created_at;
+	bool revoked;
+};
+
+void cr_token_list_free(struct cr_token_info *tokens, size_t count);
+
+#define CR_TOKEN_HASH_BYTES 32
 
 /*
  * Open the store, creating the file and its schema on first use and
@@ -47,12 +106,66 @@ enum cr_store_status cr_store_open(const struct cr_store_options *options,
 void cr_store_close(struct cr_store *store);
 
 /*
- * Insert ROW durably. When its name key is taken, return
- * CR_STORE_DUPLICATE and, if CLASH is not NULL, set *CLASH to a newly
- * allocated copy of the existing connection's name.
+ * Insert ROW durably, with an ACL that gives its owner Full control.
+ * When its name key is taken, return CR_STORE_DUPLICATE and, if CLASH
+ * is not NULL, set *CLASH to a newly allocated copy of the existing
+ * connection's name.
  */
 enum cr_store_status cr_store_add_connection(struct cr_store *store,
     const struct cr_connection_row *row, char **clash);
+
+/*
+ * Read the ACL of the connection whose name key is NAME_KEY into ACL,
+ * and its stored name into *NAME when NAME is not NULL.
+ */
+enum cr_store_status cr_store_get_acl(struct cr_store *store, const char *name_key,
+    char **name, struct cr_acl *acl);
+
+/* Replace the ACL (owner, inheriting flag and entries) of a connection. */
+enum cr_store_status cr_store_set_acl(struct cr_store *store, const char *name_key,
+    const struct cr_acl *acl);
+
+/* Users. Names are matched exactly. */
+enum cr_store_status cr_store_user_add(struct cr_store *store, const char *name,
+    enum cr_user_type type);
+enum cr_store_status cr_store_user_get(struct cr_store *store, const char *name,
+    struct cr_user *user);
+enum cr_store_status cr_store_user_list(struct cr_store *store, struct cr_user **users,
+    size_t *count);
+enum cr_store_status cr_store_user_delete(struct cr_store *store, const char *name);
+enum cr_store_status cr_store_user_set_disabled(struct cr_store *store, const char *name,
+    bool disabled);
+enum cr_store_status cr_store_user_set_type(struct cr_store *store, const char *name,
+    enum cr_user_type type);
+enum cr_store_status cr_store_user_set_roles(struct cr_store *store, const char *name,
+    char *const *roles, size_t nroles);
+/* Store a new password hash; this also ends the user's sessions. */
+enum cr_store_status cr_store_user_set_password(struct cr_store *store, const char *name,
+    const char *password_hash);
+
+/* API tokens, kept as hashes of their secrets. */
+enum cr_store_status cr_store_token_add(struct cr_store *store, const char *user,
+    const char *id, const unsigned char hash[CR_TOKEN_HASH_BYTES], const char *label);
+/* Find the user of an unrevoked token. */
+enum cr_store_status cr_store_token_find(struct cr_store *store,
+    const unsigned char hash[CR_TOKEN_HASH_BYTES], struct cr_user *user);
+enum cr_store_status cr_store_token_revoke(struct cr_store *store, const char *id);
+enum cr_store_status cr_store_token_list(struct cr_store *store, struct cr_token_info **tokens,
+    size_t *count);
+
+/* Login sessions, kept as hashes of their cookie values. */
+/* Store a session of USER that ends at EXPIRES_AT; NOW is the Unix time. */
+enum cr_store_status cr_store_session_add(struct cr_store *store,
+    const unsigned char hash[CR_TOKEN_HASH_BYTES], const struct cr_user *user,
+    int64_t now, int64_t expires_at);
+/*
+ * Find the user of a session that has not expired at NOW (Unix time)
+ * and was made under the user's current credential version.
+ */
+enum cr_store_status cr_store_session_find(struct cr_store *store,
+    const unsigned char hash[CR_TOKEN_HASH_BYTES], int64_t now, struct cr_user *user);
+enum cr_store_status cr_store_session_delete(struct cr_store *store,
+    const unsigned char hash[CR_TOKEN_HASH_BYTES]);
 
 /* The schema version this build writes. */
 int cr_store_schema_version(void);

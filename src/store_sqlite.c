@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The connection store on SQLite. WAL mode with synchronous FULL, so a
- * commit has reached the disk before the call returns; every write runs
- * in BEGIN IMMEDIATE so that it takes the write lock first and waits for
- * it under the busy timeout (a deferred transaction that reads and then
- * writes can fail at once with SQLITE_BUSY). The schema version is kept
- * in PRAGMA user_version and advanced by the steps in `migrations`.
+ * The store on SQLite: opening, schema migrations, connections and their
+ * ACLs. Users, tokens and sessions are in store_sqlite_users.c.
+ *
+ * WAL mode with synchronous FULL, so a commit has reached the disk
+ * before the call returns; every write runs in BEGIN IMMEDIATE so that
+ * it takes the write lock first and waits for it under the busy timeout
+ * (a deferred transaction that reads and then writes can fail at once
+ * with SQLITE_BUSY). The schema version is kept in PRAGMA user_version
+ * and advanced by the steps in `migrations`.
  */
 #include "config.h"
 
@@ -13,16 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
-#include "store.h"
-
-struct cr_store {
-	sqlite3 *db;
-	sqlite3_stmt *insert;
-	sqlite3_stmt *find_name;
-	char error[512];
-};
+#include "store_sqlite_internal.h"
 
 /* Step N brings the schema from version N to N + 1. */
 static const char *const migrations[] = {
@@ -36,9 +30,107 @@ static const char *const migrations[] = {
 	"  created_at TEXT NOT NULL,"
 	"  updated_at TEXT NOT NULL"
 	") STRICT;",
+
+	"ALTER TABLE connections ADD COLUMN owner TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE connections ADD COLUMN entries_inheriting INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE acl_entries ("
+	"  connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,"
+	"  recipient_type INTEGER NOT NULL CHECK (recipient_type IN (0, 1, 2)),"
+	"  recipient TEXT NOT NULL,"
+	"  permissions INTEGER NOT NULL,"
+	"  PRIMARY KEY (connection_id, recipient_type, recipient)"
+	") STRICT;"
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  user_type INTEGER NOT NULL CHECK (user_type IN (0, 1, 2)),"
+	"  disabled INTEGER NOT NULL DEFAULT 0,"
+	"  password_hash TEXT,"
+	"  credential_version INTEGER NOT NULL DEFAULT 1,"
+	"  created_at TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE user_roles ("
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  role TEXT NOT NULL,"
+	"  PRIMARY KEY (user_id, role)"
+	") STRICT;"
+	"CREATE TABLE tokens ("
+	"  id TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  label TEXT NOT NULL DEFAULT '',"
+	"  created_at TEXT NOT NULL,"
+	"  revoked_at TEXT"
+	") STRICT;"
+	"CREATE TABLE sessions ("
+	"  id_hash BLOB PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  credential_version INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX sessions_expiry ON sessions (expires_at);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+#define NOW "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+#define USER_COLUMNS "id, name, user_type, disabled, password_hash, credential_version"
+
+static const char *const statement_sql[STMT__MAX] = {
+	[STMT_CONNECTION_INSERT] =
+	    "INSERT INTO connections (id, name, name_key, document, password, owner,"
+	    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW ", " NOW ")",
+	[STMT_CONNECTION_FIND_NAME] = "SELECT name FROM connections WHERE name_key = ?1",
+	[STMT_CONNECTION_FIND_ACL] =
+	    "SELECT id, name, owner, entries_inheriting FROM connections WHERE name_key = ?1",
+	[STMT_CONNECTION_SET_ACL_HEADER] =
+	    "UPDATE connections SET owner = ?2, entries_inheriting = ?3, version = version + 1,"
+	    " updated_at = " NOW " WHERE id = ?1",
+	[STMT_ACE_INSERT] =
+	    "INSERT INTO acl_entries (connection_id, recipient_type, recipient, permissions)"
+	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET permissions = permissions | ?4",
+	[STMT_ACE_LIST] =
+	    "SELECT recipient_type, recipient, permissions FROM acl_entries"
+	    " WHERE connection_id = ?1 ORDER BY recipient_type, recipient",
+	[STMT_ACE_DELETE_ALL] = "DELETE FROM acl_entries WHERE connection_id = ?1",
+	[STMT_USER_INSERT] =
+	    "INSERT INTO users (name, user_type, created_at) VALUES (?1, ?2, " NOW ")",
+	[STMT_USER_GET] = "SELECT " USER_COLUMNS " FROM users WHERE name = ?1",
+	[STMT_USER_GET_BY_ID] = "SELECT " USER_COLUMNS " FROM users WHERE id = ?1",
+	[STMT_USER_LIST] = "SELECT " USER_COLUMNS " FROM users ORDER BY name",
+	[STMT_USER_DELETE] = "DELETE FROM users WHERE name = ?1",
+	[STMT_USER_SET_DISABLED] =
+	    "UPDATE users SET disabled = ?2, credential_version = credential_version + 1"
+	    " WHERE name = ?1",
+	[STMT_USER_SET_TYPE] = "UPDATE users SET user_type = ?2 WHERE name = ?1",
+	[STMT_USER_SET_PASSWORD] =
+	    "UPDATE users SET password_hash = ?2, credential_version = credential_version + 1"
+	    " WHERE name = ?1",
+	[STMT_ROLE_LIST] = "SELECT role FROM user_roles WHERE user_id = ?1 ORDER BY role",
+	[STMT_ROLE_DELETE_ALL] = "DELETE FROM user_roles WHERE user_id = ?1",
+	[STMT_ROLE_INSERT] = "INSERT OR IGNORE INTO user_roles (user_id, role) VALUES (?1, ?2)",
+	[STMT_TOKEN_INSERT] =
+	    "INSERT INTO tokens (id, user_id, token_hash, label, created_at)"
+	    " SELECT ?1, id, ?3, ?4, " NOW " FROM users WHERE name = ?2",
+	[STMT_TOKEN_FIND] =
+	    "SELECT user_id FROM tokens WHERE token_hash = ?1 AND revoked_at IS NULL",
+	[STMT_TOKEN_REVOKE] =
+	    "UPDATE tokens SET revoked_at = " NOW " WHERE id = ?1 AND revoked_at IS NULL",
+	[STMT_TOKEN_LIST] =
+	    "SELECT tokens.id, users.name, tokens.label, tokens.created_at,"
+	    " tokens.revoked_at IS NOT NULL FROM tokens JOIN users ON users.id = tokens.user_id"
+	    " ORDER BY users.name, tokens.created_at",
+	[STMT_SESSION_INSERT] =
+	    "INSERT INTO sessions (id_hash, user_id, credential_version, expires_at)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[STMT_SESSION_FIND] =
+	    "SELECT sessions.user_id FROM sessions JOIN users ON users.id = sessions.user_id"
+	    " WHERE sessions.id_hash = ?1 AND sessions.expires_at > ?2"
+	    " AND sessions.credential_version = users.credential_version",
+	[STMT_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?1",
+	[STMT_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+	[STMT_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
+};
 
 int
 cr_store_schema_version(void)
@@ -52,12 +144,12 @@ cr_store_error(const struct cr_store *store)
 	return store->error;
 }
 
-static enum cr_store_status
-record_error(struct cr_store *store, const char *what, int rc)
+enum cr_store_status
+store_fail(struct cr_store *store, const char *what, int rc)
 {
 	snprintf(store->error, sizeof(store->error), "%s: %s (%s)", what,
 	    sqlite3_errmsg(store->db), sqlite3_errstr(rc));
-	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || (rc & 0xff) == SQLITE_BUSY)
 		return CR_STORE_BUSY;
 	return CR_STORE_ERROR;
 }
@@ -66,6 +158,71 @@ static int
 exec(struct cr_store *store, const char *sql)
 {
 	return sqlite3_exec(store->db, sql, NULL, NULL, NULL);
+}
+
+enum cr_store_status
+store_begin(struct cr_store *store)
+{
+	int rc = exec(store, "BEGIN IMMEDIATE");
+
+	return rc == SQLITE_OK ? CR_STORE_OK : store_fail(store, "cannot begin a write transaction", rc);
+}
+
+enum cr_store_status
+store_commit(struct cr_store *store)
+{
+	enum cr_store_status status;
+	int rc = exec(store, "COMMIT");
+
+	if (rc == SQLITE_OK)
+		return CR_STORE_OK;
+	status = store_fail(store, "cannot commit", rc);
+	store_rollback(store);
+	return status;
+}
+
+void
+store_rollback(struct cr_store *store)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		exec(store, "ROLLBACK");
+}
+
+sqlite3_stmt *
+store_statement(struct cr_store *store, enum store_statement id)
+{
+	sqlite3_stmt **slot = &store->statements[id];
+	int rc;
+
+	if (*slot != NULL) {
+		sqlite3_reset(*slot);
+		sqlite3_clear_bindings(*slot);
+		return *slot;
+	}
+	rc = sqlite3_prepare_v3(store->db, statement_sql[id], -1, SQLITE_PREPARE_PERSISTENT, slot,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(store, "cannot prepare a statement", rc);
+		*slot = NULL;
+	}
+	return *slot;
+}
+
+int
+store_step_done(sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_reset(stmt);
+	return rc;
+}
+
+char *
+store_column_text(sqlite3_stmt *stmt, int column)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, column);
+
+	return text != NULL ? strdup((const char *)text) : NULL;
 }
 
 static int
@@ -101,18 +258,18 @@ migrate(struct cr_store *store)
 
 	rc = read_user_version(store, &version);
 	if (rc != SQLITE_OK)
-		return record_error(store, "cannot read the schema version", rc);
+		return store_fail(store, "cannot read the schema version", rc);
 	if (version == SCHEMA_VERSION)
 		return CR_STORE_OK;
 
 	rc = exec(store, "BEGIN IMMEDIATE");
 	if (rc != SQLITE_OK)
-		return record_error(store, "cannot lock the database to migrate its schema", rc);
+		return store_fail(store, "cannot lock the database to migrate its schema", rc);
 	rc = read_user_version(store, &version);
 	if (rc != SQLITE_OK)
 		goto fail;
 	if (version > SCHEMA_VERSION) {
-		exec(store, "ROLLBACK");
+		store_rollback(store);
 		snprintf(store->error, sizeof(store->error),
 		    "database schema version %d is newer than this program's %d", version,
 		    SCHEMA_VERSION);
@@ -132,17 +289,9 @@ migrate(struct cr_store *store)
 		goto fail;
 	return CR_STORE_OK;
 fail:
-	record_error(store, "cannot create or migrate the schema", rc);
-	exec(store, "ROLLBACK");
+	store_fail(store, "cannot create or migrate the schema", rc);
+	store_rollback(store);
 	return CR_STORE_ERROR;
-}
-
-static enum cr_store_status
-prepare(struct cr_store *store, const char *sql, sqlite3_stmt **stmt)
-{
-	int rc = sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL);
-
-	return rc == SQLITE_OK ? CR_STORE_OK : record_error(store, "cannot prepare a statement", rc);
 }
 
 enum cr_store_status
@@ -162,7 +311,7 @@ cr_store_open(const struct cr_store_options *options, struct cr_store **out,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		if (store->db != NULL)
-			record_error(store, "cannot open the database", rc);
+			store_fail(store, "cannot open the database", rc);
 		else
 			snprintf(store->error, sizeof(store->error), "cannot open the database: %s",
 			    sqlite3_errstr(rc));
@@ -178,18 +327,10 @@ cr_store_open(const struct cr_store_options *options, struct cr_store **out,
 	if (rc == SQLITE_OK)
 		rc = exec(store, "PRAGMA foreign_keys = ON");
 	if (rc != SQLITE_OK) {
-		record_error(store, "cannot set up the database", rc);
+		store_fail(store, "cannot set up the database", rc);
 		goto fail;
 	}
 	if (migrate(store) != CR_STORE_OK)
-		goto fail;
-	if (prepare(store, "INSERT INTO connections"
-	    " (id, name, name_key, document, password, created_at, updated_at)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-	    &store->insert) != CR_STORE_OK ||
-	    prepare(store, "SELECT name FROM connections WHERE name_key = ?1",
-	    &store->find_name) != CR_STORE_OK)
 		goto fail;
 	*out = store;
 	return CR_STORE_OK;
@@ -202,10 +343,12 @@ fail:
 void
 cr_store_close(struct cr_store *store)
 {
+	size_t i;
+
 	if (store == NULL)
 		return;
-	sqlite3_finalize(store->insert);
-	sqlite3_finalize(store->find_name);
+	for (i = 0; i < STMT__MAX; i++)
+		sqlite3_finalize(store->statements[i]);
 	sqlite3_close(store->db);
 	free(store);
 }
@@ -213,58 +356,221 @@ cr_store_close(struct cr_store *store)
 static char *
 find_clash(struct cr_store *store, const char *name_key)
 {
+	sqlite3_stmt *stmt = store_statement(store, STMT_CONNECTION_FIND_NAME);
 	char *name = NULL;
 
-	sqlite3_bind_text(store->find_name, 1, name_key, -1, SQLITE_STATIC);
-	if (sqlite3_step(store->find_name) == SQLITE_ROW)
-		name = strdup((const char *)sqlite3_column_text(store->find_name, 0));
-	sqlite3_reset(store->find_name);
-	sqlite3_clear_bindings(store->find_name);
+	if (stmt == NULL)
+		return NULL;
+	sqlite3_bind_text(stmt, 1, name_key, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		name = store_column_text(stmt, 0);
+	sqlite3_reset(stmt);
 	return name;
+}
+
+static int
+insert_ace(struct cr_store *store, const char *connection_id, const struct cr_ace *ace)
+{
+	sqlite3_stmt *stmt = store_statement(store, STMT_ACE_INSERT);
+
+	if (stmt == NULL)
+		return SQLITE_ERROR;
+	sqlite3_bind_text(stmt, 1, connection_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, (int)ace->type);
+	sqlite3_bind_text(stmt, 3, ace->recipient, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 4, (int)ace->permissions);
+	return store_step_done(stmt);
 }
 
 enum cr_store_status
 cr_store_add_connection(struct cr_store *store, const struct cr_connection_row *row,
     char **clash)
 {
+	struct cr_ace owner_entry = { CR_RECIPIENT_USER, (char *)row->owner, 1u << 4 };
 	enum cr_store_status status;
-	sqlite3_stmt *stmt = store->insert;
+	sqlite3_stmt *stmt;
 	int rc;
 
 	if (clash != NULL)
 		*clash = NULL;
-	rc = exec(store, "BEGIN IMMEDIATE");
-	if (rc != SQLITE_OK)
-		return record_error(store, "cannot begin a write transaction", rc);
-
+	status = store_begin(store);
+	if (status != CR_STORE_OK)
+		return status;
+	stmt = store_statement(store, STMT_CONNECTION_INSERT);
+	if (stmt == NULL)
+		goto fail;
 	sqlite3_bind_text(stmt, 1, row->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, row->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, row->name_key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, row->document, -1, SQLITE_STATIC);
 	if (row->secret != NULL)
 		sqlite3_bind_blob(stmt, 5, row->secret, (int)row->secret_len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(stmt, 5);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);
-
+	sqlite3_bind_text(stmt, 6, row->owner != NULL ? row->owner : "", -1, SQLITE_STATIC);
+	rc = store_step_done(stmt);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		if (clash != NULL)
 			*clash = find_clash(store, row->name_key);
-		exec(store, "ROLLBACK");
+		store_rollback(store);
 		return CR_STORE_DUPLICATE;
 	}
 	if (rc != SQLITE_DONE) {
-		status = record_error(store, "cannot insert a connection", rc);
-		exec(store, "ROLLBACK");
-		return status;
+		status = store_fail(store, "cannot insert a connection", rc);
+		goto fail_status;
 	}
-	rc = exec(store, "COMMIT");
-	if (rc != SQLITE_OK) {
-		status = record_error(store, "cannot commit a connection", rc);
-		exec(store, "ROLLBACK");
-		return status;
+	if (row->owner != NULL && row->owner[0] != '\0') {
+		rc = insert_ace(store, row->id, &owner_entry);
+		if (rc != SQLITE_DONE) {
+			status = store_fail(store, "cannot insert the owner's access entry", rc);
+			goto fail_status;
+		}
 	}
+	return store_commit(store);
+fail:
+	status = CR_STORE_ERROR;
+fail_status:
+	store_rollback(store);
+	return status;
+}
+
+void
+cr_acl_free(struct cr_acl *acl)
+{
+	size_t i;
+
+	free(acl->owner);
+	for (i = 0; i < acl->naces; i++)
+		free(acl->aces[i].recipient);
+	free(acl->aces);
+	memset(acl, 0, sizeof(*acl));
+}
+
+static enum cr_store_status
+read_aces(struct cr_store *store, const char *connection_id, struct cr_acl *acl)
+{
+	sqlite3_stmt *stmt = store_statement(store, STMT_ACE_LIST);
+	struct cr_ace *grown;
+	int rc;
+
+	if (stmt == NULL)
+		return CR_STORE_ERROR;
+	sqlite3_bind_text(stmt, 1, connection_id, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		grown = realloc(acl->aces, (acl->naces + 1) * sizeof(*grown));
+		if (grown == NULL)
+			break;
+		acl->aces = grown;
+		grown[acl->naces].type = (enum cr_recipient_type)sqlite3_column_int(stmt, 0);
+		grown[acl->naces].recipient = store_column_text(stmt, 1);
+		grown[acl->naces].permissions = (unsigned)sqlite3_column_int(stmt, 2);
+		if (grown[acl->naces].recipient == NULL)
+			break;
+		acl->naces++;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return rc == SQLITE_ROW ? CR_STORE_ERROR : store_fail(store, "cannot read an ACL", rc);
 	return CR_STORE_OK;
+}
+
+/* Look up a connection's id; *ID is newly allocated. */
+static enum cr_store_status
+find_acl_header(struct cr_store *store, const char *name_key, char **id, char **name,
+    struct cr_acl *acl)
+{
+	sqlite3_stmt *stmt = store_statement(store, STMT_CONNECTION_FIND_ACL);
+	enum cr_store_status status = CR_STORE_NOT_FOUND;
+	int rc;
+
+	if (stmt == NULL)
+		return CR_STORE_ERROR;
+	sqlite3_bind_text(stmt, 1, name_key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*id = store_column_text(stmt, 0);
+		if (name != NULL)
+			*name = store_column_text(stmt, 1);
+		if (acl != NULL) {
+			acl->owner = store_column_text(stmt, 2);
+			acl->entries_inheriting = sqlite3_column_int(stmt, 3) != 0;
+		}
+		status = *id != NULL ? CR_STORE_OK : CR_STORE_ERROR;
+	} else if (rc != SQLITE_DONE) {
+		status = store_fail(store, "cannot find a connection", rc);
+	}
+	sqlite3_reset(stmt);
+	return status;
+}
+
+enum cr_store_status
+cr_store_get_acl(struct cr_store *store, const char *name_key, char **name, struct cr_acl *acl)
+{
+	enum cr_store_status status;
+	char *id = NULL;
+
+	memset(acl, 0, sizeof(*acl));
+	if (name != NULL)
+		*name = NULL;
+	status = find_acl_header(store, name_key, &id, name, acl);
+	if (status == CR_STORE_OK)
+		status = read_aces(store, id, acl);
+	free(id);
+	if (status != CR_STORE_OK) {
+		cr_acl_free(acl);
+		if (name != NULL) {
+			free(*name);
+			*name = NULL;
+		}
+	}
+	return status;
+}
+
+enum cr_store_status
+cr_store_set_acl(struct cr_store *store, const char *name_key, const struct cr_acl *acl)
+{
+	enum cr_store_status status;
+	sqlite3_stmt *stmt;
+	char *id = NULL;
+	size_t i;
+	int rc;
+
+	status = store_begin(store);
+	if (status != CR_STORE_OK)
+		return status;
+	status = find_acl_header(store, name_key, &id, NULL, NULL);
+	if (status != CR_STORE_OK)
+		goto out;
+
+	stmt = store_statement(store, STMT_CONNECTION_SET_ACL_HEADER);
+	if (stmt == NULL)
+		goto error;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, acl->owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 3, acl->entries_inheriting);
+	rc = store_step_done(stmt);
+	if (rc != SQLITE_DONE)
+		goto fail;
+
+	stmt = store_statement(store, STMT_ACE_DELETE_ALL);
+	if (stmt == NULL)
+		goto error;
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
+	rc = store_step_done(stmt);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (i = 0; i < acl->naces; i++) {
+		rc = insert_ace(store, id, &acl->aces[i]);
+		if (rc != SQLITE_DONE)
+			goto fail;
+	}
+	free(id);
+	return store_commit(store);
+fail:
+	status = store_fail(store, "cannot change an ACL", rc);
+	goto out;
+error:
+	status = CR_STORE_ERROR;
+out:
+	store_rollback(store);
+	free(id);
+	return status;
 }

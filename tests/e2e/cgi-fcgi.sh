@@ -14,7 +14,8 @@ e2e_require cgi-fcgi sqlite3
 CONF=$E2E_TMP/connreg.conf
 DB=$E2E_TMP/connreg.db
 SERVER_LOG=$E2E_TMP/connreg.log
-e2e_write_config "$CONF"
+# Request handling without credentials; tests/e2e/auth.sh covers them.
+e2e_write_config "$CONF" auth_methods=none
 
 # Start connreg-fcgi --listen on a free port; retry with another port
 # when it exits at once, such as when another program took the port.

@@ -13,7 +13,8 @@ e2e_require sqlite3
 
 CONF=$E2E_TMP/connreg.conf
 DB=$E2E_TMP/connreg.db
-e2e_write_config "$CONF" max_body_bytes=4096
+# Request handling without credentials; tests/e2e/auth.sh covers them.
+e2e_write_config "$CONF" max_body_bytes=4096 auth_methods=none
 
 # run_cgi STDIN_FILE [VARIABLE=VALUE...]: run one CGI request with only
 # the given variables (and CONNREG_CONFIG) in the environment. Sets

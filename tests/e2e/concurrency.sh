@@ -21,12 +21,15 @@ TOTAL=$((CLIENTS * ADDS_PER_CLIENT))
 mkdir -p "$SERVER_DIR"
 e2e_write_config "$SERVER_DIR/connreg.conf" busy_timeout_ms=5000
 "$CONNREG_FCGI" --config "$SERVER_DIR/connreg.conf" --check >/dev/null || exit 99
+CREATOR_PASSWORD=Creator-Pw-0b9e44
+e2e_add_user "$SERVER_DIR/connreg.conf" creator SYS_Creator "$CREATOR_PASSWORD" || exit 99
+E2E_CURL_AUTH=(-u "creator:$CREATOR_PASSWORD")
 e2e_start_lighttpd "$SERVER_DIR" "$SERVER_DIR/connreg.conf" 4 || exit 99
 
 # post_status BODY_FILE: print the HTTP status of one add, 000 when curl
 # failed or timed out.
 post_status() {
-	curl -sS --max-time 30 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	curl -sS --max-time 30 -o /dev/null -w '%{http_code}' "${E2E_CURL_AUTH[@]}" -H 'Content-Type: application/json' \
 		--data-binary "@$1" "$BASE_URL$ADD_PATH" 2>/dev/null || printf '000'
 }
 
@@ -93,6 +96,7 @@ mkdir -p "$FAST_DIR"
 	echo "database = $DB"
 	echo "key_file = $SERVER_DIR/connreg.key"
 	echo "busy_timeout_ms = 100"
+	echo "auth_methods = none"
 } >"$FAST_DIR/connreg.conf"
 e2e_start_lighttpd "$FAST_DIR" "$FAST_DIR/connreg.conf" 1 || exit 99
 FAST_URL=$BASE_URL

@@ -21,6 +21,7 @@ E2E_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top_srcdir=$(cd "${top_srcdir:-$E2E_LIB_DIR/../..}" && pwd)
 top_builddir=$(cd "${top_builddir:-$top_srcdir}" && pwd)
 CONNREG_FCGI=$top_builddir/src/connreg-fcgi
+CONNREG_ADMIN=$top_builddir/src/connreg
 EXAMPLE_BODY=$top_srcdir/tests/fixtures/seed-add.json
 ADD_PATH=/plugin/datafor-modeler/api/connection/add
 SUCCESS_BODY='{"msg":"success","code":"200","success":true}'
@@ -210,6 +211,15 @@ e2e_write_config() {
 	} >"$file"
 }
 
+# e2e_add_user CONFIG NAME TYPE PASSWORD: add a connreg user with the admin
+# command and give it PASSWORD, read from standard input.
+e2e_add_user() {
+	local config=$1 name=$2 type=$3 password=$4
+	"$CONNREG_ADMIN" --config "$config" user add "$name" --type "$type" >/dev/null &&
+		printf '%s\n' "$password" |
+		"$CONNREG_ADMIN" --config "$config" user set-password "$name" --stdin >/dev/null
+}
+
 # e2e_render_lighttpd_conf OUTPUT PORT CONNREG_CONFIG MAX_PROCS: write a
 # lighttpd configuration from etc/lighttpd.conf.in, as ./bootstrap does.
 e2e_render_lighttpd_conf() {
@@ -267,12 +277,14 @@ e2e_start_lighttpd() {
 # BASE_URL with curl. An empty CONTENT_TYPE or BODY_FILE sends none.
 # Sets HTTP_STATUS (000 when curl failed), HTTP_TYPE (the Content-Type),
 # HTTP_BODY and HTTP_HEADERS (the header block, CRs removed), and counts
-# the request in E2E_REQUESTS.
+# the request in E2E_REQUESTS. The curl options in the array E2E_CURL_AUTH
+# (such as -u NAME:PASSWORD) are added to every request.
 E2E_REQUESTS=0
+E2E_CURL_AUTH=()
 e2e_http() {
 	local method=$1 path=$2 type=$3 body=$4
 	local args=(-sS --max-time 15 -X "$method" -o "$E2E_TMP/response.body"
-		-D "$E2E_TMP/response.head" -w '%{http_code}')
+		-D "$E2E_TMP/response.head" -w '%{http_code}' "${E2E_CURL_AUTH[@]}")
 	if [ -n "$type" ]; then
 		args+=(-H "Content-Type: $type")
 	else

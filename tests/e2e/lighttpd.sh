@@ -18,6 +18,10 @@ SECRET='Zq7-distinctive-Passw0rd-5c1e9b'
 mkdir -p "$SERVER_DIR"
 e2e_write_config "$SERVER_DIR/connreg.conf" max_body_bytes=4096 max_json_depth=8
 "$CONNREG_FCGI" --config "$SERVER_DIR/connreg.conf" --check >/dev/null || exit 99
+# Every request is sent as a SYS_Creator with HTTP Basic.
+CREATOR_PASSWORD=Creator-Pw-61c0d2
+e2e_add_user "$SERVER_DIR/connreg.conf" creator SYS_Creator "$CREATOR_PASSWORD" || exit 99
+E2E_CURL_AUTH=(-u "creator:$CREATOR_PASSWORD")
 e2e_start_lighttpd "$SERVER_DIR" "$SERVER_DIR/connreg.conf" 2 || exit 99
 
 # check_response DESCRIPTION STATUS: check the last response's status,
@@ -250,7 +254,8 @@ request_lines=$(grep -c -E ' req=[0-9a-f]{16} method=' "$LOG")
 check_eq "one log line per request" "$E2E_REQUESTS" "$request_lines"
 check_eq "example request logged with its request id" 1 \
 	"$(grep -c -F "req=$EXAMPLE_REQUEST_ID method=\"POST\" path=\"$ADD_PATH\" status=200 " "$LOG")"
-check_eq "both connreg processes started" 2 "$(grep -c 'started in FastCGI mode' "$LOG")"
+# Two processes serve the connection calls and one the login calls.
+check_eq "all three connreg processes started" 3 "$(grep -c 'started in FastCGI mode' "$LOG")"
 check_eq "distinctive password absent from the log" 0 "$(grep -a -c -F -- "$SECRET" "$LOG")"
 check_eq "no password value in the log" 0 "$(grep -a -c -F -- '"password"' "$LOG")"
 for file in "$SERVER_DIR"/*.log; do

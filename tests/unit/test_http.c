@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -75,7 +76,7 @@ read_status(const char *type, const char *length, const char *body, size_t max_b
 	assert_string_equal(req.path, "/api/connection/add");
 	assert_int_equal(strlen(req.id), CR_REQUEST_ID_LEN);
 	cr_response_init(&resp);
-	status = cr_request_read_json_body(&req, max_body, &resp);
+	status = cr_request_read_body(&req, CR_MEDIA_JSON, max_body, &resp);
 	if (status == 0) {
 		assert_int_equal(req.body_len, strlen(body));
 		assert_string_equal(req.body, body);
@@ -177,6 +178,32 @@ failure_envelope(void **state)
 	cr_response_free(&resp);
 }
 
+static void
+form_values(void **state)
+{
+	static const char form[] = "username=al%C3%AFce&password=a+b%26c%3D&empty=&bad=%zz&x=%4";
+	size_t len;
+	char *value;
+
+	(void)state;
+	value = cr_form_value(form, strlen(form), "username", NULL);
+	assert_string_equal(value, "al\xc3\xaf" "ce");
+	free(value);
+	value = cr_form_value(form, strlen(form), "password", &len);
+	assert_string_equal(value, "a b&c=");
+	assert_int_equal(len, 6);
+	free(value);
+	value = cr_form_value(form, strlen(form), "empty", &len);
+	assert_string_equal(value, "");
+	free(value);
+	assert_null(cr_form_value(form, strlen(form), "bad", NULL));
+	assert_null(cr_form_value(form, strlen(form), "x", NULL));
+	assert_null(cr_form_value(form, strlen(form), "user", NULL));
+	assert_null(cr_form_value(form, strlen(form), "missing", NULL));
+	/* Only the first LEN bytes count. */
+	assert_null(cr_form_value(form, 8, "username", NULL));
+}
+
 int
 main(void)
 {
@@ -185,6 +212,7 @@ main(void)
 		cmocka_unit_test(lengths),
 		cmocka_unit_test(response_format),
 		cmocka_unit_test(failure_envelope),
+		cmocka_unit_test(form_values),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
