@@ -84,8 +84,7 @@ static const char *const statement_sql[STMT__MAX] = {
 	[STMT_CONNECTION_FIND_ACL] =
 	    "SELECT id, name, owner, entries_inheriting FROM connections WHERE name_key = ?1",
 	[STMT_CONNECTION_SET_ACL_HEADER] =
-	    "UPDATE connections SET owner = ?2, entries_inheriting = ?3, version = version + 1,"
-	    " updated_at = " NOW " WHERE id = ?1",
+	    "UPDATE connections SET owner = ?2, entries_inheriting = ?3 WHERE id = ?1",
 	[STMT_ACE_INSERT] =
 	    "INSERT INTO acl_entries (connection_id, recipient_type, recipient, permissions)"
 	    " VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO UPDATE SET permissions = permissions | ?4",
