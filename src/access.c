@@ -50,7 +50,7 @@ cr_access_connection(struct cr_app *app, struct cr_request *req, struct cr_respo
 		return CR_ACCESS_FAILED;
 	}
 
-	/* A connection the caller cannot read answers like a missing one, so
+	/* A connection the caller cannot read gets the same 404 as a missing one, so
 	 * that names do not leak. */
 	if (status != CR_STORE_OK ||
 	    !cr_authz_allows(req->principal, acl, CR_PERMISSION_READ)) {

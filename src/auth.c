@@ -34,6 +34,7 @@ struct cache_entry {
 static struct cache_entry cache[CACHE_SLOTS];
 static unsigned char cache_key[crypto_generichash_KEYBYTES];
 static unsigned cache_lifetime;
+static unsigned long hash_checks;
 
 /* A valid hash of a random password, checked when the user does not exist. */
 static char decoy_hash[crypto_pwhash_STRBYTES];
@@ -44,6 +45,12 @@ cr_auth_init(unsigned cache_seconds)
 	cache_lifetime = cache_seconds;
 	randombytes_buf(cache_key, sizeof(cache_key));
 	memset(cache, 0, sizeof(cache));
+}
+
+unsigned long
+cr_auth_hash_checks(void)
+{
+	return hash_checks;
 }
 
 bool
@@ -177,6 +184,7 @@ verify_decoy(const char *password, size_t len)
 		    sizeof(decoy_hash)) != 0)
 			decoy_hash[0] = '\0';
 	}
+	hash_checks++;
 	if (decoy_hash[0] != '\0')
 		if (crypto_pwhash_str_verify(decoy_hash, password, len) == 0)
 			decoy_hash[0] = '\0';  /* a random password was guessed: make a new one */
@@ -202,6 +210,7 @@ cr_auth_check_password(struct cr_store *store, const char *name, const char *pas
 	cache_digest(user, password, password_len, digest);
 	verified = cache_lookup(digest, user->id);
 	if (!verified) {
+		hash_checks++;
 		verified = crypto_pwhash_str_verify(user->password_hash, password, password_len) == 0;
 		if (verified)
 			cache_store(digest, user->id);

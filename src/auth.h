@@ -62,6 +62,9 @@ enum cr_auth_result cr_authenticate(struct cr_store *store, unsigned methods,
 enum cr_auth_result cr_auth_check_password(struct cr_store *store, const char *name,
     const char *password, size_t password_len, struct cr_user *user);
 
+/* How many Argon2id verifications this process has run. */
+unsigned long cr_auth_hash_checks(void);
+
 /* Hash a password with Argon2id for storage; -1 when out of memory. */
 int cr_auth_hash_password(const char *password, size_t len, char *out, size_t out_size);
 
