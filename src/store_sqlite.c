@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -21,6 +22,10 @@ struct cr_store {
 	sqlite3 *db;
 	sqlite3_stmt *insert;
 	sqlite3_stmt *find_name;
+	sqlite3_stmt *begin;     /* prepared once: sqlite3_exec would parse it on every write */
+	sqlite3_stmt *commit;
+	unsigned busy_timeout_ms;
+	struct timespec busy_since;  /* when the current wait for a lock began */
 	char error[512];
 };
 
@@ -145,6 +150,34 @@ prepare(struct cr_store *store, const char *sql, sqlite3_stmt **stmt)
 	return rc == SQLITE_OK ? CR_STORE_OK : record_error(store, "cannot prepare a statement", rc);
 }
 
+/*
+ * Wait for a lock held by another connection. SQLite's own handler
+ * sleeps 1, 2, 5, 10 ... up to 100 ms between tries, so a write that
+ * queues behind another process's commit of a fraction of a millisecond
+ * can wait tens of milliseconds. This one sleeps 50 microseconds,
+ * doubling to at most 2 ms, until busy_timeout_ms has passed.
+ */
+static int
+wait_for_lock(void *context, int tries)
+{
+	struct cr_store *store = context;
+	struct timespec now, pause;
+	long waited_ms, sleep_us;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (tries == 0)
+		store->busy_since = now;
+	waited_ms = (now.tv_sec - store->busy_since.tv_sec) * 1000 +
+	    (now.tv_nsec - store->busy_since.tv_nsec) / 1000000;
+	if (waited_ms >= (long)store->busy_timeout_ms)
+		return 0;
+	sleep_us = tries < 6 ? 50L << tries : 2000;
+	pause.tv_sec = 0;
+	pause.tv_nsec = sleep_us * 1000;
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
 enum cr_store_status
 cr_store_open(const struct cr_store_options *options, struct cr_store **out,
     char *err, size_t err_size)
@@ -169,7 +202,8 @@ cr_store_open(const struct cr_store_options *options, struct cr_store **out,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(store->db, 1);
-	sqlite3_busy_timeout(store->db, (int)options->busy_timeout_ms);
+	store->busy_timeout_ms = options->busy_timeout_ms;
+	sqlite3_busy_handler(store->db, wait_for_lock, store);
 
 	/* journal_mode needs a lock too; retry through the busy handler. */
 	rc = exec(store, "PRAGMA journal_mode = WAL");
@@ -189,7 +223,9 @@ cr_store_open(const struct cr_store_options *options, struct cr_store **out,
 	    " strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
 	    &store->insert) != CR_STORE_OK ||
 	    prepare(store, "SELECT name FROM connections WHERE name_key = ?1",
-	    &store->find_name) != CR_STORE_OK)
+	    &store->find_name) != CR_STORE_OK ||
+	    prepare(store, "BEGIN IMMEDIATE", &store->begin) != CR_STORE_OK ||
+	    prepare(store, "COMMIT", &store->commit) != CR_STORE_OK)
 		goto fail;
 	*out = store;
 	return CR_STORE_OK;
@@ -206,8 +242,20 @@ cr_store_close(struct cr_store *store)
 		return;
 	sqlite3_finalize(store->insert);
 	sqlite3_finalize(store->find_name);
+	sqlite3_finalize(store->begin);
+	sqlite3_finalize(store->commit);
 	sqlite3_close(store->db);
 	free(store);
+}
+
+/* Run a prepared statement that returns no rows, and reset it. */
+static int
+run(sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
 static char *
@@ -233,7 +281,7 @@ cr_store_add_connection(struct cr_store *store, const struct cr_connection_row *
 
 	if (clash != NULL)
 		*clash = NULL;
-	rc = exec(store, "BEGIN IMMEDIATE");
+	rc = run(store->begin);
 	if (rc != SQLITE_OK)
 		return record_error(store, "cannot begin a write transaction", rc);
 
@@ -260,7 +308,7 @@ cr_store_add_connection(struct cr_store *store, const struct cr_connection_row *
 		exec(store, "ROLLBACK");
 		return status;
 	}
-	rc = exec(store, "COMMIT");
+	rc = run(store->commit);
 	if (rc != SQLITE_OK) {
 		status = record_error(store, "cannot commit a connection", rc);
 		exec(store, "ROLLBACK");
