@@ -66,7 +66,10 @@ reserve(struct cr_buf *buf, size_t extra)
 void
 cr_buf_append(struct cr_buf *buf, const char *data, size_t len)
 {
-	if (!reserve(buf, len))
+	/* The common case, room to spare, skips the overflow checks. */
+	if (buf->cap - buf->len <= len && !reserve(buf, len))
+		return;
+	if (buf->failed)
 		return;
 	memcpy(buf->data + buf->len, data, len);
 	buf->len += len;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* RFC 8259 grammar check in front of json-c. */
+/* An RFC 8259 parser that builds json-c objects. */
 #include "config.h"
 
 #include <errno.h>
@@ -20,14 +20,12 @@ struct scanner {
 	unsigned max_depth;
 	struct cr_buf pointer;     /* JSON Pointer of the value being read */
 	struct cr_buf key;         /* decoded text of the last string read */
-	size_t *counts;            /* member count of each object, in document order */
-	size_t ncounts;
-	size_t counts_cap;
+	struct cr_buf *names;      /* per depth, the member name being read */
 	const char *error;         /* static description of the first error */
 	size_t error_pos;
 };
 
-static bool scan_value(struct scanner *sc);
+static bool scan_value(struct scanner *sc, struct json_object **out);
 
 static bool
 fail(struct scanner *sc, const char *what)
@@ -214,6 +212,16 @@ scan_string(struct scanner *sc)
 		    "single-quoted strings are not JSON" : "expected a string");
 	sc->pos++;
 	for (;;) {
+		size_t run = sc->pos;
+
+		/* Copy a run of plain ASCII at once. */
+		while (run < sc->len && sc->text[run] >= 0x20 && sc->text[run] < 0x80 &&
+		    sc->text[run] != '"' && sc->text[run] != '\\')
+			run++;
+		if (run > sc->pos) {
+			cr_buf_append(&sc->key, (const char *)sc->text + sc->pos, run - sc->pos);
+			sc->pos = run;
+		}
 		if (sc->pos >= sc->len)
 			return fail(sc, "unterminated string");
 		c = sc->text[sc->pos];
@@ -247,12 +255,20 @@ count_digits(struct scanner *sc)
 	return sc->pos - start;
 }
 
+/*
+ * Read a number. Integers must fit in 64 bits and other numbers must be
+ * finite, because json-c would saturate or turn them into infinity
+ * without an error. A fraction or exponent keeps its original text, so
+ * the number is stored as the client wrote it.
+ */
 static bool
-scan_number(struct scanner *sc)
+scan_number(struct scanner *sc, struct json_object **out)
 {
 	size_t start = sc->pos, len;
 	bool integral = true;
 	char digits[400];
+	long long integer = 0;
+	double real = 0;
 	char *end;
 
 	if (sc->text[sc->pos] == '-')
@@ -279,8 +295,6 @@ scan_number(struct scanner *sc)
 			return fail(sc, "an exponent must have digits");
 	}
 
-	/* json-c saturates out-of-range integers and turns huge doubles
-	 * into infinity without an error, so range is checked here. */
 	len = sc->pos - start;
 	if (len >= sizeof(digits)) {
 		sc->pos = start;
@@ -290,32 +304,16 @@ scan_number(struct scanner *sc)
 	digits[len] = '\0';
 	errno = 0;
 	if (integral)
-		(void)strtoll(digits, &end, 10);
-	else if (isinf(strtod(digits, &end)))
+		integer = strtoll(digits, &end, 10);
+	else if (isinf(real = strtod(digits, &end)))
 		errno = ERANGE;
 	if (errno == ERANGE) {
 		sc->pos = start;
 		return fail(sc, integral ? "integer is outside the 64-bit signed range" :
 		    "number is too large");
 	}
-	return true;
-}
-
-static bool
-push_count(struct scanner *sc, size_t *slot)
-{
-	size_t *grown;
-
-	if (sc->ncounts == sc->counts_cap) {
-		sc->counts_cap = sc->counts_cap ? sc->counts_cap * 2 : 32;
-		grown = realloc(sc->counts, sc->counts_cap * sizeof(*grown));
-		if (grown == NULL)
-			return fail(sc, "out of memory");
-		sc->counts = grown;
-	}
-	*slot = sc->ncounts;
-	sc->counts[sc->ncounts++] = 0;
-	return true;
+	*out = integral ? json_object_new_int64(integer) : json_object_new_double_s(real, digits);
+	return *out != NULL ? true : fail(sc, "out of memory");
 }
 
 static bool
@@ -330,12 +328,18 @@ enter(struct scanner *sc)
 }
 
 static bool
-scan_object(struct scanner *sc)
+scan_object(struct scanner *sc, struct json_object **out)
 {
-	size_t slot, saved = sc->pointer.len;
+	size_t saved = sc->pointer.len;
+	struct cr_buf *name;
+	struct json_object *value;
 
-	if (!push_count(sc, &slot) || !enter(sc))
+	if (!enter(sc))
 		return false;
+	name = &sc->names[sc->depth - 1];
+	*out = json_object_new_object();
+	if (*out == NULL)
+		return fail(sc, "out of memory");
 	if (sc->pos < sc->len && sc->text[sc->pos] == '}') {
 		sc->pos++;
 		sc->depth--;
@@ -344,14 +348,29 @@ scan_object(struct scanner *sc)
 	for (;;) {
 		if (!scan_string(sc))
 			return false;
-		sc->counts[slot]++;
-		cr_pointer_append(&sc->pointer, cr_buf_str(&sc->key), sc->key.len);
+
+		/* The name is kept per depth, because the value reuses sc->key. */
+		cr_buf_reset(name);
+		cr_buf_append(name, cr_buf_str(&sc->key), sc->key.len);
+		cr_pointer_append(&sc->pointer, cr_buf_str(name), name->len);
+		if (name->failed || sc->pointer.failed)
+			return fail(sc, "out of memory");
+		if (json_object_object_get_ex(*out, name->data, NULL))
+			return fail(sc, "duplicate member name");
 		skip_space(sc);
 		if (sc->pos >= sc->len || sc->text[sc->pos] != ':')
 			return fail(sc, "expected ':' after a member name");
 		sc->pos++;
-		if (!scan_value(sc))
+		value = NULL;
+		if (!scan_value(sc, &value)) {
+			json_object_put(value);
 			return false;
+		}
+		if (json_object_object_add_ex(*out, name->data, value,
+		    JSON_C_OBJECT_ADD_KEY_IS_NEW) != 0) {
+			json_object_put(value);
+			return fail(sc, "out of memory");
+		}
 
 		/* A bad separator is reported at the member it follows. */
 		skip_space(sc);
@@ -368,12 +387,16 @@ scan_object(struct scanner *sc)
 }
 
 static bool
-scan_array(struct scanner *sc)
+scan_array(struct scanner *sc, struct json_object **out)
 {
 	size_t saved = sc->pointer.len, index = 0;
+	struct json_object *value;
 
 	if (!enter(sc))
 		return false;
+	*out = json_object_new_array();
+	if (*out == NULL)
+		return fail(sc, "out of memory");
 	if (sc->pos < sc->len && sc->text[sc->pos] == ']') {
 		sc->pos++;
 		sc->depth--;
@@ -381,8 +404,15 @@ scan_array(struct scanner *sc)
 	}
 	for (;;) {
 		cr_buf_printf(&sc->pointer, "/%zu", index++);
-		if (!scan_value(sc))
+		value = NULL;
+		if (!scan_value(sc, &value)) {
+			json_object_put(value);
 			return false;
+		}
+		if (json_object_array_add(*out, value) != 0) {
+			json_object_put(value);
+			return fail(sc, "out of memory");
+		}
 		skip_space(sc);
 		if (sc->pos >= sc->len || (sc->text[sc->pos] != ',' && sc->text[sc->pos] != ']'))
 			return fail(sc, "expected ',' or ']' in an array");
@@ -396,83 +426,46 @@ scan_array(struct scanner *sc)
 }
 
 static bool
-scan_value(struct scanner *sc)
+scan_word(struct scanner *sc, const char *word, struct json_object *value,
+    struct json_object **out)
+{
+	if (!expect_word(sc, word)) {
+		json_object_put(value);
+		return false;
+	}
+	*out = value;
+	return true;
+}
+
+/*
+ * Read one value into *OUT. On failure *OUT may hold a partly built
+ * value, which the caller releases.
+ */
+static bool
+scan_value(struct scanner *sc, struct json_object **out)
 {
 	skip_space(sc);
 	if (sc->pos >= sc->len)
 		return fail(sc, "unexpected end of input");
 	switch (sc->text[sc->pos]) {
-	case '{': return scan_object(sc);
-	case '[': return scan_array(sc);
-	case '"': return scan_string(sc);
-	case 't': return expect_word(sc, "true");
-	case 'f': return expect_word(sc, "false");
-	case 'n': return expect_word(sc, "null");
+	case '{': return scan_object(sc, out);
+	case '[': return scan_array(sc, out);
+	case '"':
+		if (!scan_string(sc))
+			return false;
+		*out = json_object_new_string_len(cr_buf_str(&sc->key), (int)sc->key.len);
+		return *out != NULL ? true : fail(sc, "out of memory");
+	case 't': return scan_word(sc, "true", json_object_new_boolean(1), out);
+	case 'f': return scan_word(sc, "false", json_object_new_boolean(0), out);
+	case 'n': return scan_word(sc, "null", NULL, out);
 	case '\'': return fail(sc, "single-quoted strings are not JSON");
 	case '\0': return fail(sc, "NUL byte in the body");
 	default:
 		if (sc->text[sc->pos] == '-' ||
 		    (sc->text[sc->pos] >= '0' && sc->text[sc->pos] <= '9'))
-			return scan_number(sc);
+			return scan_number(sc, out);
 		return fail(sc, "unexpected character");
 	}
-}
-
-/*
- * Walk the json-c tree in the scanner's order and compare member counts.
- * Objects before the first one with a duplicate member are identical in
- * both, so the first difference is at the object that had it.
- */
-static bool
-compare_counts(struct json_object *value, const size_t *counts, size_t ncounts,
-    size_t *next, struct cr_buf *pointer)
-{
-	size_t saved = pointer->len, i, n;
-
-	if (json_object_is_type(value, json_type_object)) {
-		if (*next >= ncounts ||
-		    counts[*next] != (size_t)json_object_object_length(value))
-			return false;
-		(*next)++;
-		json_object_object_foreach(value, key, member) {
-			cr_pointer_append(pointer, key, strlen(key));
-			if (!compare_counts(member, counts, ncounts, next, pointer))
-				return false;
-			pointer->len = saved;
-			pointer->data[saved] = '\0';
-		}
-	} else if (json_object_is_type(value, json_type_array)) {
-		n = json_object_array_length(value);
-		for (i = 0; i < n; i++) {
-			cr_buf_printf(pointer, "/%zu", i);
-			if (!compare_counts(json_object_array_get_idx(value, i), counts, ncounts,
-			    next, pointer))
-				return false;
-			pointer->len = saved;
-			pointer->data[saved] = '\0';
-		}
-	}
-	return true;
-}
-
-static struct json_object *
-parse_with_json_c(const char *body, size_t len, unsigned max_depth)
-{
-	struct json_tokener *tok;
-	struct json_object *value;
-
-	tok = json_tokener_new_ex((int)max_depth + 1);
-	if (tok == NULL)
-		return NULL;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	value = json_tokener_parse_ex(tok, body, (int)len);
-	if (value != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len)) {
-		json_object_put(value);
-		value = NULL;
-	}
-	json_tokener_free(tok);
-	return value;
 }
 
 struct json_object *
@@ -481,8 +474,7 @@ cr_json_parse_strict(const char *body, size_t len, unsigned max_depth,
 {
 	struct scanner sc;
 	struct json_object *value = NULL;
-	struct cr_buf pointer;
-	size_t next = 0;
+	unsigned i;
 
 	memset(&sc, 0, sizeof(sc));
 	sc.text = (const unsigned char *)body;
@@ -490,41 +482,37 @@ cr_json_parse_strict(const char *body, size_t len, unsigned max_depth,
 	sc.max_depth = max_depth;
 	cr_buf_init(&sc.pointer);
 	cr_buf_init(&sc.key);
-	cr_buf_init(&pointer);
 	cr_buf_append(&sc.pointer, "", 0);
-	cr_buf_append(&pointer, "", 0);
+	sc.names = calloc(max_depth ? max_depth : 1, sizeof(*sc.names));
+	if (sc.names == NULL) {
+		problems->out_of_memory = 1;
+		return NULL;
+	}
 
 	if (len > INT32_MAX) {
 		cr_problems_add(problems, "", "body is too large to parse");
 		goto out;
 	}
-	if (scan_value(&sc)) {
+	if (scan_value(&sc, &value)) {
 		skip_space(&sc);
 		if (sc.pos < sc.len)
 			fail(&sc, sc.text[sc.pos] == '\0' ? "NUL byte after the JSON value" :
 			    "unexpected data after the JSON value");
 	}
 	if (sc.error != NULL) {
-		cr_problems_add(problems, cr_buf_str(&sc.pointer), "invalid JSON at byte %zu: %s",
-		    sc.error_pos, sc.error);
-		goto out;
-	}
-
-	value = parse_with_json_c(body, len, max_depth);
-	if (value == NULL) {
-		cr_problems_add(problems, "", "invalid JSON");
-		goto out;
-	}
-	if (!compare_counts(value, sc.counts, sc.ncounts, &next, &pointer)) {
-		cr_problems_add(problems, cr_buf_str(&pointer),
-		    "object has a duplicate member name");
 		json_object_put(value);
 		value = NULL;
+		if (strcmp(sc.error, "out of memory") == 0)
+			problems->out_of_memory = 1;
+		else
+			cr_problems_add(problems, cr_buf_str(&sc.pointer),
+			    "invalid JSON at byte %zu: %s", sc.error_pos, sc.error);
 	}
 out:
-	free(sc.counts);
+	for (i = 0; i < max_depth; i++)
+		cr_buf_free(&sc.names[i]);
+	free(sc.names);
 	cr_buf_free(&sc.pointer);
 	cr_buf_free(&sc.key);
-	cr_buf_free(&pointer);
 	return value;
 }

@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Strict RFC 8259 JSON input. json-c 0.16 accepts more than the RFC
- * even with JSON_TOKENER_STRICT (single-quoted keys, NaN, Infinity,
- * "1.", numbers that overflow, lone surrogates, raw tabs in strings, a
- * NUL that ends the text early) and keeps the last of duplicate keys
- * without a word. So the body is first checked by a small scanner that
- * follows the RFC grammar exactly, and only then parsed by json-c; the
- * scanner also counts the members of each object, so that a member
- * json-c dropped as a duplicate shows up as a count that differs.
+ * Strict RFC 8259 JSON input. json-c 0.16's tokener accepts more than
+ * the RFC even with JSON_TOKENER_STRICT (single-quoted keys, NaN,
+ * Infinity, "1.", numbers that overflow, lone surrogates, raw tabs in
+ * strings, a NUL that ends the text early) and keeps the last of
+ * duplicate keys without a word. So connreg reads the body with its own
+ * parser, which follows the RFC grammar exactly, and builds the result
+ * as json-c objects for the rest of the program.
  */
 #ifndef CR_JSONSTRICT_H
 #define CR_JSONSTRICT_H

@@ -67,6 +67,10 @@ cr_pointer_append(struct cr_buf *pointer, const char *key, size_t key_len)
 	size_t i;
 
 	cr_buf_append(pointer, "/", 1);
+	if (memchr(key, '~', key_len) == NULL && memchr(key, '/', key_len) == NULL) {
+		cr_buf_append(pointer, key, key_len);
+		return;
+	}
 	for (i = 0; i < key_len; i++) {
 		if (key[i] == '~')
 			cr_buf_append(pointer, "~0", 2);

@@ -69,13 +69,32 @@ static const char *const access_copies[] = { "/accessType", "/accessTypeValue" }
 static const char *const url_copies[] = { "/CUSTOM_URL", "/attributes/CUSTOM_URL" };
 static const char *const class_copies[] = { "/CUSTOM_DRIVER_CLASS", "/attributes/CUSTOM_DRIVER_CLASS" };
 
+/*
+ * The value at POINTER, or NULL. The rules name members with plain
+ * pointers (no "~" escapes, no array indexes), so each segment is an
+ * object member name; this avoids json_pointer_get's copy of the
+ * pointer on every call.
+ */
 static struct json_object *
 member(struct json_object *body, const char *pointer)
 {
-	struct json_object *value = NULL;
+	struct json_object *value = body;
+	char segment[128];
+	const char *start = pointer, *end;
+	size_t len;
 
-	if (json_pointer_get(body, pointer, &value) != 0)
-		return NULL;
+	while (*start == '/') {
+		start++;
+		end = strchr(start, '/');
+		len = end != NULL ? (size_t)(end - start) : strlen(start);
+		if (len >= sizeof(segment) || !json_object_is_type(value, json_type_object))
+			return NULL;
+		memcpy(segment, start, len);
+		segment[len] = '\0';
+		if (!json_object_object_get_ex(value, segment, &value))
+			return NULL;
+		start += len;
+	}
 	return value;
 }
 

@@ -77,6 +77,9 @@ static const char *const migrations[] = {
 #define USER_COLUMNS "id, name, user_type, disabled, password_hash, credential_version"
 
 static const char *const statement_sql[STMT__MAX] = {
+	/* Prepared once: sqlite3_exec would parse them on every write. */
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
 	[STMT_CONNECTION_INSERT] =
 	    "INSERT INTO connections (id, name, name_key, document, password, owner,"
 	    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW ", " NOW ")",
@@ -162,18 +165,28 @@ exec(struct cr_store *store, const char *sql)
 enum cr_store_status
 store_begin(struct cr_store *store)
 {
-	int rc = exec(store, "BEGIN IMMEDIATE");
+	sqlite3_stmt *stmt = store_statement(store, STMT_BEGIN);
+	int rc;
 
-	return rc == SQLITE_OK ? CR_STORE_OK : store_fail(store, "cannot begin a write transaction", rc);
+	if (stmt == NULL)
+		return CR_STORE_ERROR;
+	rc = store_step_done(stmt);
+	return rc == SQLITE_DONE ? CR_STORE_OK : store_fail(store, "cannot begin a write transaction", rc);
 }
 
 enum cr_store_status
 store_commit(struct cr_store *store)
 {
+	sqlite3_stmt *stmt = store_statement(store, STMT_COMMIT);
 	enum cr_store_status status;
-	int rc = exec(store, "COMMIT");
+	int rc;
 
-	if (rc == SQLITE_OK)
+	if (stmt == NULL) {
+		store_rollback(store);
+		return CR_STORE_ERROR;
+	}
+	rc = store_step_done(stmt);
+	if (rc == SQLITE_DONE)
 		return CR_STORE_OK;
 	status = store_fail(store, "cannot commit", rc);
 	store_rollback(store);
@@ -293,6 +306,34 @@ fail:
 	return CR_STORE_ERROR;
 }
 
+/*
+ * Wait for a lock held by another connection. SQLite's own handler
+ * sleeps 1, 2, 5, 10 ... up to 100 ms between tries, so a write that
+ * queues behind another process's commit of a fraction of a millisecond
+ * can wait tens of milliseconds. This one sleeps 50 microseconds,
+ * doubling to at most 2 ms, until busy_timeout_ms has passed.
+ */
+static int
+wait_for_lock(void *context, int tries)
+{
+	struct cr_store *store = context;
+	struct timespec now, pause;
+	long waited_ms, sleep_us;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (tries == 0)
+		store->busy_since = now;
+	waited_ms = (now.tv_sec - store->busy_since.tv_sec) * 1000 +
+	    (now.tv_nsec - store->busy_since.tv_nsec) / 1000000;
+	if (waited_ms >= (long)store->busy_timeout_ms)
+		return 0;
+	sleep_us = tries < 6 ? 50L << tries : 2000;
+	pause.tv_sec = 0;
+	pause.tv_nsec = sleep_us * 1000;
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
 enum cr_store_status
 cr_store_open(const struct cr_store_options *options, struct cr_store **out,
     char *err, size_t err_size)
@@ -317,7 +358,8 @@ cr_store_open(const struct cr_store_options *options, struct cr_store **out,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(store->db, 1);
-	sqlite3_busy_timeout(store->db, (int)options->busy_timeout_ms);
+	store->busy_timeout_ms = options->busy_timeout_ms;
+	sqlite3_busy_handler(store->db, wait_for_lock, store);
 
 	/* journal_mode needs a lock too; retry through the busy handler. */
 	rc = exec(store, "PRAGMA journal_mode = WAL");

@@ -7,12 +7,16 @@
 #ifndef CR_STORE_SQLITE_INTERNAL_H
 #define CR_STORE_SQLITE_INTERNAL_H
 
+#include <time.h>
+
 #include <sqlite3.h>
 
 #include "store.h"
 
 /* Every statement the store runs; SQL in statement_sql[], store_sqlite.c. */
 enum store_statement {
+	STMT_BEGIN,
+	STMT_COMMIT,
 	STMT_CONNECTION_INSERT,
 	STMT_CONNECTION_FIND_NAME,
 	STMT_CONNECTION_FIND_ACL,
@@ -46,6 +50,8 @@ enum store_statement {
 struct cr_store {
 	sqlite3 *db;
 	sqlite3_stmt *statements[STMT__MAX];
+	unsigned busy_timeout_ms;
+	struct timespec busy_since;  /* when the current wait for a lock began */
 	char error[512];
 };
 

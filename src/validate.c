@@ -71,8 +71,8 @@ find_child(const struct cr_spec *spec, int parent, const char *name)
 	for (i = 0; i < spec->nfields; i++) {
 		const struct cr_field *field = &spec->fields[i];
 
-		if (field->location == CR_LOCATION_BODY && field->parent == parent &&
-		    strcmp(field->name, name) == 0)
+		if (field->parent == parent && field->name[0] == name[0] &&
+		    field->location == CR_LOCATION_BODY && strcmp(field->name, name) == 0)
 			return (int)i;
 	}
 	return -1;

@@ -178,7 +178,7 @@ sed 's|"hostname":"127.0.0.1"|"hostname":"127.0.0.1\x00"|' "$BODY/json.json" >"$
 check_eq "NUL body holds a NUL byte" 1 "$(tr -cd '\000' <"$BODY/nul-inside.json" | wc -c)"
 expect_invalid "NUL byte inside a string" "$BODY/nul-inside.json" "/hostname" "control character inside a string"
 { printf '{"name":"dup-first",'; tail -c +2 "$BODY/json.json"; } >"$BODY/duplicate.json"
-expect_invalid "duplicate member name" "$BODY/duplicate.json" "" "duplicate member name"
+expect_invalid "duplicate member name" "$BODY/duplicate.json" /name "duplicate member name"
 e2e_example_body "$BODY/nan.json" "json-bad" "postgres" 's|"initialPoolSize":0|"initialPoolSize":NaN|'
 expect_invalid "NaN" "$BODY/nan.json" "/initialPoolSize" "unexpected character"
 e2e_example_body "$BODY/single-quote.json" "json-bad" "postgres" "s|\"hostname\":|'hostname':|"
