@@ -65,6 +65,10 @@ function init(args)
 
    wrk.method = "POST"
    wrk.headers["Content-Type"] = "application/json"
+   local authorization = os.getenv("BENCH_AUTHORIZATION")
+   if authorization and authorization ~= "" then
+      wrk.headers["Authorization"] = authorization
+   end
 end
 
 function request()

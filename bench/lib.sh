@@ -7,6 +7,7 @@
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP_DIR=$(dirname "$BENCH_DIR")
 CONNREG=${CONNREG:-$TOP_DIR/src/connreg-fcgi}
+CONNREG_ADMIN=${CONNREG_ADMIN:-$(dirname "$CONNREG")/connreg}
 BODY_FILE=${BENCH_BODY:-$BENCH_DIR/add_body.json}
 ADD_PATH=/plugin/datafor-modeler/api/connection/add
 THREADS=${THREADS:-2}
@@ -169,6 +170,7 @@ check_add() {
 
 	status=$(sed "s/\"name\":\"bench\"/\"name\":\"$name\"/" "$BODY_FILE" |
 	    curl -s -o "$SERVER_DIR/check-response" -w '%{http_code}' -X POST \
+	    ${BENCH_AUTHORIZATION:+-H "Authorization: $BENCH_AUTHORIZATION"} \
 	    -H 'Content-Type: application/json' --data-binary @- "$SERVER_URL" || true)
 	if [ "$status" != "200" ]; then
 		cat "$SERVER_DIR/check-response" >&2 2>/dev/null || true

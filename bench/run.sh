@@ -11,6 +11,9 @@
 #       parsing and no database: the ceiling of the HTTP path.
 #   (c) bench/baseline_store.c, the same durable insert in a plain loop
 #       with no HTTP: the ceiling of storage.
+# "connreg" runs with authentication off (auth_methods = none); "basic"
+# is connreg with HTTP Basic as a SYS_Creator, measured at PROCS only,
+# to show what authentication costs beside the unauthenticated rate.
 # The configurations are interleaved: each run measures (c), then
 # connreg, (a) and (b) at each concurrency with PROCS processes, then the
 # same at ALT_CONCURRENCY with ALT_PROCS processes. The tables show the
@@ -59,10 +62,20 @@ start_variant() {
 	CONFIG_NUMBER=$((CONFIG_NUMBER + 1))
 	dir=$WORK_DIR/config-$CONFIG_NUMBER
 	mkdir -p "$dir"
+	unset BENCH_AUTHORIZATION
 	case $variant in
 	connreg)
-		printf 'database = connreg.db\nkey_file = connreg.key\nlog_level = warn\n' \
+		printf 'database = connreg.db\nkey_file = connreg.key\nlog_level = warn\nauth_methods = none\n' \
 		    >"$dir/connreg.conf"
+		server_start "$dir" "$procs" "$CONNREG --config $dir/connreg.conf"
+		;;
+	basic)
+		printf 'database = connreg.db\nkey_file = connreg.key\nlog_level = warn\nauth_methods = basic\n' \
+		    >"$dir/connreg.conf"
+		"$CONNREG_ADMIN" --config "$dir/connreg.conf" user add bench --type SYS_Creator >/dev/null
+		printf 'bench-password-1\n' |
+		    "$CONNREG_ADMIN" --config "$dir/connreg.conf" user set-password bench --stdin >/dev/null
+		export BENCH_AUTHORIZATION="Basic $(printf 'bench:bench-password-1' | base64)"
 		server_start "$dir" "$procs" "$CONNREG --config $dir/connreg.conf"
 		;;
 	store)
@@ -222,6 +235,25 @@ print_process_counts() {
 	done
 }
 
+# HTTP Basic against no authentication, both connreg at PROCS.
+print_basic_ratio() {
+	local c
+
+	echo
+	echo "HTTP Basic (SYS_Creator, auth_cache_seconds = 60) against no authentication,"
+	echo "PROCS=$PROCS, median req/s; target (reported, not enforced): ratio >= 0.80"
+	for c in $CONCURRENCY; do
+		awk -v c="$c" -v b="$(result_stat "$PROCS" basic "$c" 5)" \
+		    -v n="$(result_stat "$PROCS" connreg "$c" 5)" \
+		    -v b99="$(result_stat "$PROCS" basic "$c" 7)" -v n99="$(result_stat "$PROCS" connreg "$c" 7)" \
+		    -v bad="$(result_stat "$PROCS" basic "$c" 8)" 'BEGIN {
+			r = b / n
+			printf "  %2d connections: basic %8.1f req/s (p99 %6.2f ms), none %8.1f req/s (p99 %6.2f ms), ratio %.2f (%s), non-2xx %s\n",
+			    c, b, b99 / 1000, n, n99 / 1000, r, (r >= 0.80 ? "met" : "missed"), bad
+		    }'
+	done
+}
+
 main() {
 	local run c variant
 
@@ -237,7 +269,7 @@ main() {
 	for run in $(seq 1 "$RUNS"); do
 		measure_store "$run"
 		for c in $CONCURRENCY; do
-			for variant in connreg store fixed; do
+			for variant in connreg basic store fixed; do
 				measure_http "$run" "$PROCS" "$c" "$variant"
 			done
 		done
@@ -276,6 +308,7 @@ main() {
 		print_targets "$ALT_PROCS" "$ALT_CONCURRENCY"
 		print_process_counts
 	fi
+	print_basic_ratio
 
 	if [ -n "${RESULTS_FILE:-}" ]; then
 		{
