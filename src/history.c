@@ -94,8 +94,7 @@ cr_history_diff(const char *old_document, const char *new_document, bool passwor
 			append_entry(&out, &first, old_key, old_value, other);
 	}
 	json_object_object_foreach(new_root, new_key, new_value) {
-		if (is_recorded(new_key) && !json_object_object_get_ex(old_root, new_key, &other) &&
-		    new_value != NULL)
+		if (is_recorded(new_key) && !json_object_object_get_ex(old_root, new_key, &other))
 			append_entry(&out, &first, new_key, NULL, new_value);
 	}
 	if (password_changed)

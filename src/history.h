@@ -3,7 +3,8 @@
  * The change history's description of one change: a JSON array of
  * {"field":POINTER,"old":VALUE,"new":VALUE} entries, one for each
  * top-level member of the connection document that differs, with null
- * for a member that is absent on one side. A changed password appears
+ * for a member that is absent on one side. A member that changes between
+ * null and absent is not recorded, because both read back as null. A changed password appears
  * as {"field":"/password","changed":true} and its value never appears.
  * An ACL change is one entry with field "acl".
  */
