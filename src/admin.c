@@ -2,7 +2,8 @@
 /*
  * connreg: the administration command. It works on the database named
  * by the same configuration file as connreg-fcgi: users, their types,
- * roles and passwords, and API tokens. Passwords are read from the
+ * roles and passwords, API tokens, and the change history of
+ * connections. Passwords are read from the
  * terminal without echo, or from standard input with --stdin, and never
  * from the command line, where other users could see them.
  */
@@ -17,11 +18,13 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
 #include <sodium.h>
 
 #include "auth.h"
 #include "authz.h"
 #include "conf.h"
+#include "names.h"
 #include "secret.h"
 #include "store.h"
 
@@ -62,6 +65,7 @@ store_failure(struct admin *admin, enum cr_store_status status, const char *what
 		return fail("%s: '%s' already exists", what, name);
 	case CR_STORE_BUSY:
 		return fail("%s: the database is busy; try again", what);
+	case CR_STORE_CONFLICT:
 	case CR_STORE_ERROR:
 		break;
 	}
@@ -388,6 +392,71 @@ command_token_revoke(struct admin *admin, int argc, char **argv)
 	return 0;
 }
 
+/* Print one change of a history entry: "FIELD: OLD -> NEW", never a password. */
+static void
+print_change(struct json_object *change)
+{
+	struct json_object *field, *old_value, *new_value;
+	const int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+
+	if (!json_object_object_get_ex(change, "field", &field))
+		return;
+	if (json_object_object_get_ex(change, "changed", NULL)) {
+		printf("    %s: changed\n", json_object_get_string(field));
+		return;
+	}
+	if (!json_object_object_get_ex(change, "old", &old_value))
+		old_value = NULL;
+	if (!json_object_object_get_ex(change, "new", &new_value))
+		new_value = NULL;
+	printf("    %s: %s -> %s\n", json_object_get_string(field),
+	    old_value != NULL ? json_object_to_json_string_ext(old_value, flags) : "(none)",
+	    new_value != NULL ? json_object_to_json_string_ext(new_value, flags) : "(none)");
+}
+
+static void
+print_history_entry(const struct cr_history_entry *entry)
+{
+	struct json_object *changes = json_tokener_parse(entry->changes);
+	size_t i, n;
+
+	printf("%s  %-6s  %s  (id %s) by %s\n", entry->at, entry->action, entry->connection_name,
+	    entry->connection_id, entry->actor[0] != '\0' ? entry->actor : "(unknown)");
+	n = json_object_is_type(changes, json_type_array) ? json_object_array_length(changes) : 0;
+	for (i = 0; i < n; i++)
+		print_change(json_object_array_get_idx(changes, i));
+	json_object_put(changes);
+}
+
+static int
+command_history(struct admin *admin, int argc, char **argv)
+{
+	struct cr_history_entry *entries;
+	enum cr_store_status status;
+	char *trimmed = NULL, *name_key = NULL;
+	size_t count, i;
+
+	if (argc > 1)
+		return fail("usage: connreg history [NAME]");
+	if (argc == 1) {
+		trimmed = cr_name_trim(argv[0]);
+		name_key = trimmed != NULL ? cr_name_fold(trimmed) : NULL;
+		free(trimmed);
+		if (name_key == NULL)
+			return fail("history: '%s' is not a valid connection name", argv[0]);
+	}
+	status = cr_store_history_list(admin->store, name_key, &entries, &count);
+	free(name_key);
+	if (status != CR_STORE_OK)
+		return store_failure(admin, status, "history", argc == 1 ? argv[0] : "");
+	if (count == 0 && argc == 1)
+		printf("no changes recorded for a connection named '%s'\n", argv[0]);
+	for (i = 0; i < count; i++)
+		print_history_entry(&entries[i]);
+	cr_history_list_free(entries, count);
+	return 0;
+}
+
 static void
 usage(FILE *out)
 {
@@ -410,6 +479,11 @@ usage(FILE *out)
 	    "  token create USER [--label TEXT]   make an API token and print it once\n"
 	    "  token list                         list tokens (never their secrets)\n"
 	    "  token revoke ID                    revoke a token\n"
+	    "  history [NAME]                     show who added, updated or deleted\n"
+	    "                                     connections and changed their ACLs,\n"
+	    "                                     with old and new values (never a\n"
+	    "                                     password); NAME limits it to every\n"
+	    "                                     connection ever called NAME\n"
 	    "\n"
 	    "The configuration file is found as for connreg-fcgi: --config, then\n"
 	    "$CONNREG_CONFIG, then %s.\n",
@@ -445,6 +519,8 @@ dispatch(struct admin *admin, int argc, char **argv)
 		if (strcmp(verb, "revoke") == 0)
 			return command_token_revoke(admin, argc - 2, argv + 2);
 	}
+	if (strcmp(group, "history") == 0)
+		return command_history(admin, argc - 1, argv + 1);
 	usage(stderr);
 	return fail("unknown command '%s%s%s'", group, verb[0] ? " " : "", verb);
 }

@@ -45,6 +45,13 @@ static const struct route routes[] = {
 	{ "/connection/aclBatch", "PUT", BODY_JSON, ACCESS_USER, cr_handle_acl_batch },
 	{ "/auth/login", "POST", BODY_FORM, ACCESS_PUBLIC, cr_handle_login },
 	{ "/auth/logout", "POST", BODY_NONE, ACCESS_PUBLIC, cr_handle_logout },
+	{ "/connection/list", "GET", BODY_NONE, ACCESS_USER, cr_handle_connection_list },
+	{ "/connection/get", "GET", BODY_NONE, ACCESS_USER, cr_handle_connection_get },
+	{ "/connection/checkexists", "GET", BODY_NONE, ACCESS_USER, cr_handle_connection_checkexists },
+	{ "/connection/update", "POST", BODY_JSON, ACCESS_USER, cr_handle_connection_update },
+	{ "/connection/deletebyname", "DELETE", BODY_NONE, ACCESS_USER, cr_handle_connection_delete },
+	{ "/connection/poolingParameters", "GET", BODY_NONE, ACCESS_USER, cr_handle_pooling_parameters },
+	{ "/connection/databaseTypes", "GET", BODY_NONE, ACCESS_USER, cr_handle_database_types },
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -63,18 +63,35 @@ take_password(struct json_object *body, const struct cr_secret_key *key,
 	return 0;
 }
 
-int
-cr_connection_build(const struct cr_spec *spec, struct json_object *body,
-    const struct cr_secret_key *key, struct cr_new_connection *out)
+bool
+cr_connection_keeps_password(struct json_object *body)
+{
+	struct json_object *password;
+	const char *text;
+
+	if (!json_object_object_get_ex(body, "password", &password) ||
+	    !json_object_is_type(password, json_type_string))
+		return true;
+	text = json_object_get_string(password);
+	while (*text == '*')
+		text++;
+	return *text == '\0';
+}
+
+/* Fill OUT, whose id is set, from BODY; KEEP_PASSWORD leaves OUT->secret NULL. */
+static int
+build_with_id(const struct cr_spec *spec, struct json_object *body,
+    const struct cr_secret_key *key, bool keep_password, struct cr_new_connection *out)
 {
 	struct json_object *name, *id, *trimmed;
 	const char *document;
 
-	memset(out, 0, sizeof(*out));
-	cr_uuid_generate(out->id);
-
-	if (take_password(body, key, out) != 0)
+	if (keep_password) {
+		cr_connection_wipe_password(body);
+		json_object_object_del(body, "password");
+	} else if (take_password(body, key, out) != 0) {
 		goto fail;
+	}
 	json_object_object_del(body, "changed");
 
 	if (!json_object_object_get_ex(body, "name", &name))
@@ -103,6 +120,26 @@ cr_connection_build(const struct cr_spec *spec, struct json_object *body,
 fail:
 	cr_new_connection_free(out);
 	return -1;
+}
+
+int
+cr_connection_build(const struct cr_spec *spec, struct json_object *body,
+    const struct cr_secret_key *key, struct cr_new_connection *out)
+{
+	memset(out, 0, sizeof(*out));
+	cr_uuid_generate(out->id);
+	return build_with_id(spec, body, key, false, out);
+}
+
+int
+cr_connection_build_existing(const struct cr_spec *spec, struct json_object *body,
+    const struct cr_secret_key *key, const char *id, struct cr_new_connection *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (strlen(id) != CR_UUID_LEN)
+		return -1;
+	memcpy(out->id, id, CR_UUID_LEN + 1);
+	return build_with_id(spec, body, key, cr_connection_keeps_password(body), out);
 }
 
 struct cr_connection_row

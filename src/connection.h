@@ -8,6 +8,7 @@
 #ifndef CR_CONNECTION_H
 #define CR_CONNECTION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <json-c/json.h>
@@ -37,6 +38,22 @@ void cr_uuid_generate(char out[CR_UUID_LEN + 1]);
  */
 int cr_connection_build(const struct cr_spec *spec, struct json_object *body,
     const struct cr_secret_key *key, struct cr_new_connection *out);
+
+/*
+ * Build OUT from an update BODY, which passed validation against SPEC,
+ * for the stored connection ID. When cr_connection_keeps_password is
+ * true for BODY, OUT->secret stays NULL; otherwise the new password is
+ * sealed with ID as its context. BODY is changed as by
+ * cr_connection_build. Return -1 when out of memory.
+ */
+int cr_connection_build_existing(const struct cr_spec *spec, struct json_object *body,
+    const struct cr_secret_key *key, const char *id, struct cr_new_connection *out);
+
+/*
+ * True when BODY's password means "keep the stored one": absent, null,
+ * empty or made only of asterisks, as clients send a masked password.
+ */
+bool cr_connection_keeps_password(struct json_object *body);
 
 /* Overwrite the password string inside BODY, if it has one. */
 void cr_connection_wipe_password(struct json_object *body);

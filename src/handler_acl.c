@@ -330,7 +330,8 @@ cr_handle_acl_put(struct cr_app *app, struct cr_request *req, struct cr_response
 		reply_invalid(resp, &problems);
 		goto out;
 	}
-	status = cr_store_set_acl(app->store, name_key, &wanted);
+	status = cr_store_set_acl(app->store, name_key, &wanted,
+	    req->principal->user.name);
 	if (status == CR_STORE_OK)
 		cr_response_success(resp);
 	else if (status == CR_STORE_NOT_FOUND)
@@ -361,7 +362,8 @@ apply_batch_entry(struct cr_app *app, struct cr_request *req, const char *name,
 	switch (cr_access_connection(app, req, NULL, name, CR_PERMISSION_FULL, &current, &name_key,
 	    &stored_name)) {
 	case CR_ACCESS_GRANTED:
-		status = cr_store_set_acl(app->store, name_key, wanted);
+		status = cr_store_set_acl(app->store, name_key, wanted,
+		    req->principal->user.name);
 		result = status == CR_STORE_OK ? "200" : status == CR_STORE_NOT_FOUND ? "404" : "500";
 		if (status == CR_STORE_BUSY || status == CR_STORE_ERROR)
 			cr_log(CR_LOG_ERROR, req->id, "ACL change failed: %s", cr_store_error(app->store));

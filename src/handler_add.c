@@ -63,6 +63,7 @@ store_new_connection(struct cr_app *app, struct cr_request *req, struct cr_respo
 		return;
 	case CR_STORE_BUSY:
 	case CR_STORE_NOT_FOUND:
+	case CR_STORE_CONFLICT:
 	case CR_STORE_ERROR:
 		cr_reply_store_failure(app, req, resp, status);
 		return;

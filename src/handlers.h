@@ -23,6 +23,20 @@ void cr_handle_acl_put(struct cr_app *app, struct cr_request *req, struct cr_res
 void cr_handle_acl_batch(struct cr_app *app, struct cr_request *req, struct cr_response *resp);
 void cr_handle_login(struct cr_app *app, struct cr_request *req, struct cr_response *resp);
 void cr_handle_logout(struct cr_app *app, struct cr_request *req, struct cr_response *resp);
+void cr_handle_connection_list(struct cr_app *app, struct cr_request *req,
+    struct cr_response *resp);
+void cr_handle_connection_get(struct cr_app *app, struct cr_request *req,
+    struct cr_response *resp);
+void cr_handle_connection_checkexists(struct cr_app *app, struct cr_request *req,
+    struct cr_response *resp);
+void cr_handle_connection_update(struct cr_app *app, struct cr_request *req,
+    struct cr_response *resp);
+void cr_handle_connection_delete(struct cr_app *app, struct cr_request *req,
+    struct cr_response *resp);
+void cr_handle_pooling_parameters(struct cr_app *app, struct cr_request *req,
+    struct cr_response *resp);
+void cr_handle_database_types(struct cr_app *app, struct cr_request *req,
+    struct cr_response *resp);
 
 enum cr_access_result {
 	CR_ACCESS_GRANTED,
@@ -40,6 +54,12 @@ enum cr_access_result {
 enum cr_access_result cr_access_connection(struct cr_app *app, struct cr_request *req,
     struct cr_response *resp, const char *name, enum cr_permission needed,
     struct cr_acl *acl, char **name_key, char **stored_name);
+
+/*
+ * The ?name= query parameter, percent-decoded and newly allocated; NULL
+ * with a 400 in RESP when it is absent or malformed.
+ */
+char *cr_name_parameter(struct cr_request *req, struct cr_response *resp);
 
 /* Answer 503 after a store failure, logging the store's message. */
 void cr_reply_store_failure(struct cr_app *app, struct cr_request *req,

@@ -335,6 +335,7 @@ void
 cr_response_free(struct cr_response *resp)
 {
 	free(resp->set_cookie);
+	free(resp->etag);
 	cr_buf_free(&resp->body);
 }
 
@@ -408,6 +409,8 @@ cr_response_send(struct cr_response *resp, const char *request_id, struct cr_io 
 		cr_buf_puts(&head, "WWW-Authenticate: Basic realm=\"connreg\"\r\n");
 	if (resp->set_cookie != NULL)
 		cr_buf_printf(&head, "Set-Cookie: %s\r\n", resp->set_cookie);
+	if (resp->etag != NULL && status == 200)
+		cr_buf_printf(&head, "ETag: %s\r\n", resp->etag);
 	cr_buf_puts(&head, "\r\n");
 	if (head.failed) {
 		cr_buf_free(&head);

@@ -46,6 +46,7 @@ struct cr_response {
 	const char *allow;        /* Allow header for 405 */
 	unsigned retry_after;     /* Retry-After seconds for 503, 0 for none */
 	char *set_cookie;         /* Set-Cookie header value, or NULL; freed with the response */
+	char *etag;               /* ETag header value for a 200, or NULL; freed with the response */
 	struct cr_buf body;
 };
 

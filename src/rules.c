@@ -26,7 +26,7 @@ enum rule_kind {
 	RULE_DBTYPE,        /* a shortName from the database types table */
 	RULE_NAME,          /* a connection name */
 	RULE_SINGLE_LINE,   /* no control characters */
-	RULE_NULL_ON_ADD,   /* null when adding */
+	RULE_ID,            /* null when adding; "" or a UUID when updating */
 };
 
 struct field_rule {
@@ -39,7 +39,7 @@ struct field_rule {
 #define MAX_COUNT INT32_MAX
 
 static const struct field_rule field_rules[] = {
-	{ "/id", RULE_NULL_ON_ADD, "the server assigns the id of a new connection" },
+	{ "/id", RULE_ID, "the server assigns ids, and an update names one it assigned" },
 	{ "/name", RULE_NAME, "names identify connections in every other call" },
 	{ "/databasePort", RULE_PORT, "a TCP port, written as a string by clients" },
 	{ "/PORT_NUMBER", RULE_PORT, "a copy of databasePort" },
@@ -191,6 +191,25 @@ has_control_characters(const char *text)
 	return false;
 }
 
+/* True for the lower-case 8-4-4-4-12 hex form that cr_uuid_generate writes. */
+static bool
+is_uuid(const char *text)
+{
+	size_t i;
+
+	if (strlen(text) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (text[i] != '-')
+				return false;
+		} else if (!((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f'))) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static void
 check_field_rule(const char *call, const struct field_rule *rule, struct json_object *body,
     struct cr_problems *problems)
@@ -235,10 +254,14 @@ check_field_rule(const char *call, const struct field_rule *rule, struct json_ob
 		if (text != NULL && has_control_characters(text))
 			cr_problems_add(problems, rule->pointer, "must not contain control characters");
 		return;
-	case RULE_NULL_ON_ADD:
+	case RULE_ID:
 		if (strcmp(call, "add") == 0 && value != NULL)
 			cr_problems_add(problems, rule->pointer,
 			    "must be null: the server assigns the id of a new connection");
+		else if (strcmp(call, "update") == 0 && text != NULL && text[0] != '\0' &&
+		    !is_uuid(text))
+			cr_problems_add(problems, rule->pointer,
+			    "must be the id that get returned (a UUID), or \"\" to find the connection by name");
 		return;
 	}
 }

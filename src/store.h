@@ -18,6 +18,7 @@ enum cr_store_status {
 	CR_STORE_NOT_FOUND,
 	CR_STORE_BUSY,       /* the write lock was not free within the busy timeout */
 	CR_STORE_ERROR,      /* anything else; cr_store_error() says what */
+	CR_STORE_CONFLICT,   /* the connection's version is not the one expected */
 };
 
 struct cr_store;
@@ -121,9 +122,12 @@ enum cr_store_status cr_store_add_connection(struct cr_store *store,
 enum cr_store_status cr_store_get_acl(struct cr_store *store, const char *name_key,
     char **name, struct cr_acl *acl);
 
-/* Replace the ACL (owner, inheriting flag and entries) of a connection. */
+/*
+ * Replace the ACL (owner, inheriting flag and entries) of a connection,
+ * and record the change in the history as made by ACTOR.
+ */
 enum cr_store_status cr_store_set_acl(struct cr_store *store, const char *name_key,
-    const struct cr_acl *acl);
+    const struct cr_acl *acl, const char *actor);
 
 /* Users. Names are matched exactly. */
 enum cr_store_status cr_store_user_add(struct cr_store *store, const char *name,
@@ -166,6 +170,83 @@ enum cr_store_status cr_store_session_find(struct cr_store *store,
     const unsigned char hash[CR_TOKEN_HASH_BYTES], int64_t now, struct cr_user *user);
 enum cr_store_status cr_store_session_delete(struct cr_store *store,
     const unsigned char hash[CR_TOKEN_HASH_BYTES]);
+
+/* A connection as read back; cr_connection_record_free releases it. */
+struct cr_connection_record {
+	char *id;
+	char *name;
+	char *name_key;
+	char *document;          /* JSON text, without the password */
+	unsigned char *secret;   /* the sealed password, or NULL */
+	size_t secret_len;
+	int64_t version;         /* raised by every update, starting at 1 */
+	struct cr_acl acl;
+};
+
+void cr_connection_record_free(struct cr_connection_record *record);
+void cr_connection_records_free(struct cr_connection_record *records, size_t count);
+
+/* Read the connection whose name key is NAME_KEY, with its ACL. */
+enum cr_store_status cr_store_get_connection(struct cr_store *store, const char *name_key,
+    struct cr_connection_record *record);
+/* Read the connection with ID, with its ACL. */
+enum cr_store_status cr_store_get_connection_by_id(struct cr_store *store, const char *id,
+    struct cr_connection_record *record);
+
+/*
+ * Read every connection with its ACL, sorted by name key. Two queries
+ * run, whatever the number of connections: one for the rows and one for
+ * all ACL entries, which are joined to their rows in memory.
+ */
+enum cr_store_status cr_store_list_connections(struct cr_store *store,
+    struct cr_connection_record **records, size_t *count);
+
+/* A change to a stored connection. Every pointer is borrowed. */
+struct cr_connection_change {
+	const char *id;               /* the connection to change */
+	const char *name;
+	const char *name_key;
+	const char *document;
+	const unsigned char *secret;  /* a new sealed password, or NULL to keep the stored one */
+	size_t secret_len;
+	int64_t expected_version;     /* 0 for any version */
+	const char *actor;            /* the user name for the history */
+};
+
+/*
+ * Replace a connection's name, document and (when SECRET is not NULL)
+ * password, raise its version and record the change. Return
+ * CR_STORE_NOT_FOUND when the id is unknown, CR_STORE_CONFLICT when the
+ * version is not EXPECTED_VERSION, and CR_STORE_DUPLICATE with *CLASH
+ * (newly allocated, when CLASH is not NULL) naming the other connection
+ * when the new name is taken.
+ */
+enum cr_store_status cr_store_update_connection(struct cr_store *store,
+    const struct cr_connection_change *change, char **clash);
+
+/* Delete a connection and its ACL, and record it as done by ACTOR. */
+enum cr_store_status cr_store_delete_connection(struct cr_store *store, const char *name_key,
+    const char *actor);
+
+/* One entry of the change history; cr_history_list_free releases a list. */
+struct cr_history_entry {
+	int64_t id;
+	char *at;               /* UTC time, ISO 8601 */
+	char *actor;            /* user name, or "" when unknown */
+	char *action;           /* "add", "update", "delete" or "acl" */
+	char *connection_id;
+	char *connection_name;  /* the name at the time of the change */
+	char *changes;          /* JSON array of {"field","old","new"}; see history.h */
+};
+
+void cr_history_list_free(struct cr_history_entry *entries, size_t count);
+
+/*
+ * Read the history, oldest first: all of it when NAME_KEY is NULL, or
+ * every entry of each connection that has ever had that name key.
+ */
+enum cr_store_status cr_store_history_list(struct cr_store *store, const char *name_key,
+    struct cr_history_entry **entries, size_t *count);
 
 /* The schema version this build writes. */
 int cr_store_schema_version(void);

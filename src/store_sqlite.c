@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history.h"
 #include "store_sqlite_internal.h"
 
 /* Step N brings the schema from version N to N + 1. */
@@ -69,12 +70,30 @@ static const char *const migrations[] = {
 	"  expires_at INTEGER NOT NULL"
 	") STRICT;"
 	"CREATE INDEX sessions_expiry ON sessions (expires_at);",
+
+	/* The change history outlives the connections it names, so it has
+	 * no foreign key; name_key finds a connection's entries by name. */
+	"CREATE TABLE history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL CHECK (action IN ('add', 'update', 'delete', 'acl')),"
+	"  connection_id TEXT NOT NULL,"
+	"  connection_name TEXT NOT NULL,"
+	"  name_key TEXT NOT NULL,"
+	"  changes TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX history_name_key ON history (name_key);"
+	"CREATE INDEX history_connection ON history (connection_id, id);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 #define NOW "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 #define USER_COLUMNS "id, name, user_type, disabled, password_hash, credential_version"
+#define CONNECTION_COLUMNS \
+	"id, name, name_key, document, password, version, owner, entries_inheriting"
+#define HISTORY_COLUMNS "id, at, actor, action, connection_id, connection_name, changes"
 
 static const char *const statement_sql[STMT__MAX] = {
 	/* Prepared once: sqlite3_exec would parse them on every write. */
@@ -132,6 +151,28 @@ static const char *const statement_sql[STMT__MAX] = {
 	[STMT_SESSION_DELETE] = "DELETE FROM sessions WHERE id_hash = ?1",
 	[STMT_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
 	[STMT_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
+	[STMT_CONNECTION_GET] =
+	    "SELECT " CONNECTION_COLUMNS " FROM connections WHERE name_key = ?1",
+	[STMT_CONNECTION_GET_BY_ID] =
+	    "SELECT " CONNECTION_COLUMNS " FROM connections WHERE id = ?1",
+	[STMT_CONNECTION_LIST] =
+	    "SELECT " CONNECTION_COLUMNS " FROM connections ORDER BY name_key, name",
+	[STMT_ACE_LIST_ALL] =
+	    "SELECT connection_id, recipient_type, recipient, permissions FROM acl_entries"
+	    " ORDER BY connection_id, recipient_type, recipient",
+	[STMT_CONNECTION_UPDATE] =
+	    "UPDATE connections SET name = ?2, name_key = ?3, document = ?4,"
+	    " password = CASE WHEN ?6 THEN ?5 ELSE password END,"
+	    " version = version + 1, updated_at = " NOW " WHERE id = ?1",
+	[STMT_CONNECTION_DELETE] = "DELETE FROM connections WHERE id = ?1",
+	[STMT_HISTORY_INSERT] =
+	    "INSERT INTO history (at, actor, action, connection_id, connection_name, name_key,"
+	    " changes) VALUES (" NOW ", ?1, ?2, ?3, ?4, ?5, ?6)",
+	[STMT_HISTORY_LIST] =
+	    "SELECT " HISTORY_COLUMNS " FROM history ORDER BY id",
+	[STMT_HISTORY_LIST_NAME] =
+	    "SELECT " HISTORY_COLUMNS " FROM history WHERE connection_id IN"
+	    " (SELECT connection_id FROM history WHERE name_key = ?1) ORDER BY id",
 };
 
 int
@@ -423,6 +464,20 @@ insert_ace(struct cr_store *store, const char *connection_id, const struct cr_ac
 	return store_step_done(stmt);
 }
 
+static int
+record_add(struct cr_store *store, const struct cr_connection_row *row)
+{
+	char *changes = cr_history_diff(NULL, row->document, row->secret != NULL);
+	int rc;
+
+	if (changes == NULL)
+		return SQLITE_NOMEM;
+	rc = store_history_record(store, row->owner, "add", row->id, row->name, row->name_key,
+	    changes);
+	free(changes);
+	return rc;
+}
+
 enum cr_store_status
 cr_store_add_connection(struct cr_store *store, const struct cr_connection_row *row,
     char **clash)
@@ -464,6 +519,11 @@ cr_store_add_connection(struct cr_store *store, const struct cr_connection_row *
 			status = store_fail(store, "cannot insert the owner's access entry", rc);
 			goto fail_status;
 		}
+	}
+	rc = record_add(store, row);
+	if (rc != SQLITE_DONE) {
+		status = store_fail(store, "cannot record the history", rc);
+		goto fail_status;
 	}
 	return store_commit(store);
 fail:
@@ -566,18 +626,45 @@ cr_store_get_acl(struct cr_store *store, const char *name_key, char **name, stru
 }
 
 enum cr_store_status
-cr_store_set_acl(struct cr_store *store, const char *name_key, const struct cr_acl *acl)
+store_read_aces(struct cr_store *store, const char *connection_id, struct cr_acl *acl)
+{
+	return read_aces(store, connection_id, acl);
+}
+
+/* Record an ACL change of the connection with ID, from OLD_ACL to ACL. */
+static int
+record_acl_change(struct cr_store *store, const char *id, const char *name,
+    const char *name_key, const struct cr_acl *old_acl, const struct cr_acl *acl,
+    const char *actor)
+{
+	char *changes = cr_history_acl_change(old_acl, acl);
+	int rc;
+
+	if (changes == NULL)
+		return SQLITE_NOMEM;
+	rc = store_history_record(store, actor, "acl", id, name, name_key, changes);
+	free(changes);
+	return rc;
+}
+
+enum cr_store_status
+cr_store_set_acl(struct cr_store *store, const char *name_key, const struct cr_acl *acl,
+    const char *actor)
 {
 	enum cr_store_status status;
+	struct cr_acl old_acl;
 	sqlite3_stmt *stmt;
-	char *id = NULL;
+	char *id = NULL, *name = NULL;
 	size_t i;
 	int rc;
 
+	memset(&old_acl, 0, sizeof(old_acl));
 	status = store_begin(store);
 	if (status != CR_STORE_OK)
 		return status;
-	status = find_acl_header(store, name_key, &id, NULL, NULL);
+	status = find_acl_header(store, name_key, &id, &name, &old_acl);
+	if (status == CR_STORE_OK)
+		status = read_aces(store, id, &old_acl);
 	if (status != CR_STORE_OK)
 		goto out;
 
@@ -603,7 +690,12 @@ cr_store_set_acl(struct cr_store *store, const char *name_key, const struct cr_a
 		if (rc != SQLITE_DONE)
 			goto fail;
 	}
+	rc = record_acl_change(store, id, name, name_key, &old_acl, acl, actor);
+	if (rc != SQLITE_DONE)
+		goto fail;
 	free(id);
+	free(name);
+	cr_acl_free(&old_acl);
 	return store_commit(store);
 fail:
 	status = store_fail(store, "cannot change an ACL", rc);
@@ -613,5 +705,7 @@ error:
 out:
 	store_rollback(store);
 	free(id);
+	free(name);
+	cr_acl_free(&old_acl);
 	return status;
 }

@@ -44,6 +44,15 @@ enum store_statement {
 	STMT_SESSION_DELETE,
 	STMT_SESSION_DELETE_USER,
 	STMT_SESSION_PURGE,
+	STMT_CONNECTION_GET,
+	STMT_CONNECTION_GET_BY_ID,
+	STMT_CONNECTION_LIST,
+	STMT_ACE_LIST_ALL,
+	STMT_CONNECTION_UPDATE,
+	STMT_CONNECTION_DELETE,
+	STMT_HISTORY_INSERT,
+	STMT_HISTORY_LIST,
+	STMT_HISTORY_LIST_NAME,
 	STMT__MAX
 };
 
@@ -71,5 +80,18 @@ int store_step_done(sqlite3_stmt *stmt);
 
 /* A newly allocated copy of text column COLUMN, or NULL when it is NULL. */
 char *store_column_text(sqlite3_stmt *stmt, int column);
+
+/*
+ * Append one entry to the change history, inside the caller's write
+ * transaction. CHANGES is the JSON array that cr_history_diff or
+ * cr_history_acl_changes made; it never holds a password.
+ */
+int store_history_record(struct cr_store *store, const char *actor, const char *action,
+    const char *connection_id, const char *connection_name, const char *name_key,
+    const char *changes);
+
+/* Read the ACL of the connection with ID into ACL (entries only). */
+enum cr_store_status store_read_aces(struct cr_store *store, const char *connection_id,
+    struct cr_acl *acl);
 
 #endif
