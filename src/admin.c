@@ -392,6 +392,24 @@ command_token_revoke(struct admin *admin, int argc, char **argv)
 	return 0;
 }
 
+/* Print each member of DOCUMENT as added (ADDED) or removed. */
+static void
+print_document_members(struct json_object *document, bool added)
+{
+	const int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+
+	if (!json_object_is_type(document, json_type_object))
+		return;
+	json_object_object_foreach(document, key, value) {
+		const char *text = value != NULL ? json_object_to_json_string_ext(value, flags) : "null";
+
+		if (added)
+			printf("    /%s: (none) -> %s\n", key, text);
+		else
+			printf("    /%s: %s -> (none)\n", key, text);
+	}
+}
+
 /* Print one change of a history entry: "FIELD: OLD -> NEW", never a password. */
 static void
 print_change(struct json_object *change)
@@ -409,6 +427,12 @@ print_change(struct json_object *change)
 		old_value = NULL;
 	if (!json_object_object_get_ex(change, "new", &new_value))
 		new_value = NULL;
+
+	/* A whole document (an add or a delete) is shown member by member. */
+	if (json_object_get_string_len(field) == 0) {
+		print_document_members(new_value != NULL ? new_value : old_value, new_value != NULL);
+		return;
+	}
 	printf("    %s: %s -> %s\n", json_object_get_string(field),
 	    old_value != NULL ? json_object_to_json_string_ext(old_value, flags) : "(none)",
 	    new_value != NULL ? json_object_to_json_string_ext(new_value, flags) : "(none)");

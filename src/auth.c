@@ -274,9 +274,8 @@ authenticate_token(struct cr_store *store, const char *token, struct cr_user *us
 	return found_user(cr_store_token_find(store, hash, user), user);
 }
 
-/* Find the JSESSIONID cookie in a Cookie header; copy its value into OUT. */
-static bool
-find_session_cookie(const char *header, char *out, size_t out_size)
+bool
+cr_auth_session_cookie(const char *header, char *out, size_t out_size)
 {
 	static const char name[] = CR_SESSION_COOKIE "=";
 	const char *p = header;
@@ -367,7 +366,7 @@ cr_authenticate(struct cr_store *store, unsigned methods, struct cr_request *req
 		principal->method = "token";
 		result = authenticate_token(store, credentials, &principal->user);
 	} else if ((methods & CR_AUTH_SESSION) && cookie != NULL &&
-	    find_session_cookie(cookie, session, sizeof(session))) {
+	    cr_auth_session_cookie(cookie, session, sizeof(session))) {
 		principal->method = "session";
 		result = authenticate_session(store, session, &principal->user);
 	} else if ((methods & CR_AUTH_REMOTE_USER) && remote_user != NULL && remote_user[0] != '\0') {

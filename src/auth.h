@@ -65,6 +65,12 @@ enum cr_auth_result cr_auth_check_password(struct cr_store *store, const char *n
 /* How many Argon2id verifications this process has run. */
 unsigned long cr_auth_hash_checks(void);
 
+/*
+ * Find the JSESSIONID cookie in the Cookie header HEADER and copy its
+ * value into OUT; false when there is none or it does not fit.
+ */
+bool cr_auth_session_cookie(const char *header, char *out, size_t out_size);
+
 /* Hash a password with Argon2id for storage; -1 when out of memory. */
 int cr_auth_hash_password(const char *password, size_t len, char *out, size_t out_size);
 

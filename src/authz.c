@@ -73,7 +73,8 @@ cr_authz_effective(const struct cr_principal *principal, const struct cr_acl *ac
 	size_t i;
 
 	/* The owner always keeps Full control, so an ACL change cannot
-	 * lock the owner out; ownership moves with the owner field. */
+	 * lock the owner out; only the owner or an Administrator can move
+	 * ownership (handler_acl.c). */
 	if (principal->user.type == CR_USER_ADMINISTRATOR ||
 	    (acl->owner != NULL && strcmp(acl->owner, principal->user.name) == 0))
 		return CR_PERMISSION_ALL;

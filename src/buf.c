@@ -27,6 +27,14 @@ cr_buf_free(struct cr_buf *buf)
 }
 
 void
+cr_buf_wipe(struct cr_buf *buf)
+{
+	if (buf->data != NULL)
+		explicit_bzero(buf->data, buf->cap);
+	cr_buf_free(buf);
+}
+
+void
 cr_buf_reset(struct cr_buf *buf)
 {
 	buf->len = 0;

@@ -26,6 +26,8 @@ cr_buf_str(const struct cr_buf *buf)
 
 void cr_buf_init(struct cr_buf *buf);
 void cr_buf_free(struct cr_buf *buf);
+/* Overwrite the whole allocation, then free it: for buffers that held secrets. */
+void cr_buf_wipe(struct cr_buf *buf);
 void cr_buf_reset(struct cr_buf *buf);
 void cr_buf_append(struct cr_buf *buf, const char *data, size_t len);
 void cr_buf_puts(struct cr_buf *buf, const char *text);

@@ -94,7 +94,7 @@ parse_code(struct json_object *value, int *code)
 
 static void
 parse_ace(struct cr_app *app, struct json_object *item, const char *prefix,
-    struct cr_ace *ace, struct cr_problems *problems)
+    struct cr_ace *ace, bool check_users, struct cr_problems *problems)
 {
 	struct json_object *recipient = NULL, *type = NULL, *permissions = NULL;
 	struct cr_buf pointer;
@@ -141,7 +141,7 @@ parse_ace(struct cr_app *app, struct json_object *item, const char *prefix,
 		    !cr_user_type_parse(ace->recipient, &user_type))
 			cr_problems_add(problems, cr_buf_str(&pointer),
 			    "must be SYS_Reader, SYS_Creator or Administrator for a user type entry");
-		else if (ace->type == CR_RECIPIENT_USER) {
+		else if (ace->type == CR_RECIPIENT_USER && check_users) {
 			if (cr_store_user_get(app->store, ace->recipient, &user) == CR_STORE_OK)
 				cr_user_free(&user);
 			else
@@ -170,12 +170,18 @@ out:
 	cr_buf_free(&pointer);
 }
 
-/* Parse an ACL at PREFIX in a body; problems name pointers below PREFIX. */
+/*
+ * Parse an ACL at PREFIX in a body; problems name pointers below PREFIX.
+ * CHECK_USERS looks the owner and user recipients up in the store; it is
+ * false for a connection the caller may not change, whose answer must
+ * not depend on which users exist.
+ */
 static void
 parse_acl(struct cr_app *app, struct json_object *body, const char *prefix, struct cr_acl *acl,
-    struct cr_problems *problems)
+    bool check_users, struct cr_problems *problems)
 {
 	struct json_object *owner = NULL, *owner_type = NULL, *inheriting = NULL, *aces = NULL;
+	bool has_owner_type = false, has_inheriting = false;
 	struct cr_buf pointer;
 	char index[32];
 	struct cr_user user;
@@ -190,10 +196,13 @@ parse_acl(struct cr_app *app, struct json_object *body, const char *prefix, stru
 	json_object_object_foreach(body, key, value) {
 		if (strcmp(key, "owner") == 0)
 			owner = value;
-		else if (strcmp(key, "ownerType") == 0)
+		else if (strcmp(key, "ownerType") == 0) {
+			has_owner_type = true;
 			owner_type = value;
-		else if (strcmp(key, "entriesInheriting") == 0)
+		} else if (strcmp(key, "entriesInheriting") == 0) {
+			has_inheriting = true;
 			inheriting = value;
+		}
 		else if (strcmp(key, "aces") == 0)
 			aces = value;
 		else if (strcmp(key, "tenantPath") != 0) {
@@ -204,20 +213,22 @@ parse_acl(struct cr_app *app, struct json_object *body, const char *prefix, stru
 	child_pointer(&pointer, prefix, "owner");
 	if (!json_object_is_type(owner, json_type_string)) {
 		cr_problems_add(problems, cr_buf_str(&pointer), "must be the name of a connreg user");
-	} else if (cr_store_user_get(app->store, json_object_get_string(owner), &user) != CR_STORE_OK) {
+	} else if (check_users &&
+	    cr_store_user_get(app->store, json_object_get_string(owner), &user) != CR_STORE_OK) {
 		cr_problems_add(problems, cr_buf_str(&pointer), "is not a connreg user");
 	} else {
-		cr_user_free(&user);
+		if (check_users)
+			cr_user_free(&user);
 		acl->owner = strdup(json_object_get_string(owner));
 		if (acl->owner == NULL)
 			problems->out_of_memory = 1;
 	}
 	child_pointer(&pointer, prefix, "ownerType");
-	if (owner_type != NULL && (!json_object_is_type(owner_type, json_type_int) ||
+	if (has_owner_type && (!json_object_is_type(owner_type, json_type_int) ||
 	    json_object_get_int64(owner_type) != 0))
 		cr_problems_add(problems, cr_buf_str(&pointer), "must be 0: owners are users");
 	child_pointer(&pointer, prefix, "entriesInheriting");
-	if (inheriting != NULL && !json_object_is_type(inheriting, json_type_boolean))
+	if (has_inheriting && !json_object_is_type(inheriting, json_type_boolean))
 		cr_problems_add(problems, cr_buf_str(&pointer), "must be true or false");
 	else
 		acl->entries_inheriting = inheriting != NULL && json_object_get_boolean(inheriting);
@@ -243,7 +254,7 @@ parse_acl(struct cr_app *app, struct json_object *body, const char *prefix, stru
 		child_pointer(&pointer, prefix, "aces");
 		cr_buf_puts(&pointer, index);
 		parse_ace(app, json_object_array_get_idx(aces, i), cr_buf_str(&pointer), &acl->aces[i],
-		    problems);
+		    check_users, problems);
 	}
 out:
 	cr_buf_free(&pointer);
@@ -258,24 +269,10 @@ reply_invalid(struct cr_response *resp, struct cr_problems *problems)
 		cr_response_failure(resp, 400, "The request is invalid.", problems);
 }
 
-/* The ?name= parameter, percent-decoded; NULL with a 400 in RESP when absent. */
-static char *
-name_parameter(struct cr_request *req, struct cr_response *resp)
-{
-	char *name = cr_form_value(req->query, strlen(req->query), "name", NULL);
-
-	if (name == NULL)
-		cr_response_failure(resp, 400,
-		    "The query parameter name is required, percent-encoded as UTF-8.", NULL);
-	else
-		req->log_name = strdup(name);
-	return name;
-}
-
 void
 cr_handle_acl_get(struct cr_app *app, struct cr_request *req, struct cr_response *resp)
 {
-	char *name = name_parameter(req, resp), *name_key = NULL, *stored_name = NULL;
+	char *name = cr_name_parameter(req, resp), *name_key = NULL, *stored_name = NULL;
 	struct cr_acl acl;
 
 	if (name == NULL)
@@ -308,10 +305,24 @@ parse_body(struct cr_app *app, struct cr_request *req, struct cr_response *resp)
 	return body;
 }
 
+/*
+ * Full control lets a user change the entries, but only the owner or an
+ * Administrator may hand the connection to another owner, so that no
+ * one else can take it away from its owner.
+ */
+static bool
+may_set_owner(const struct cr_principal *principal, const struct cr_acl *current,
+    const struct cr_acl *wanted)
+{
+	return strcmp(current->owner, wanted->owner) == 0 ||
+	    strcmp(current->owner, principal->user.name) == 0 ||
+	    principal->user.type == CR_USER_ADMINISTRATOR;
+}
+
 void
 cr_handle_acl_put(struct cr_app *app, struct cr_request *req, struct cr_response *resp)
 {
-	char *name = name_parameter(req, resp), *name_key = NULL, *stored_name = NULL;
+	char *name = cr_name_parameter(req, resp), *name_key = NULL, *stored_name = NULL;
 	struct json_object *body = NULL;
 	struct cr_problems problems;
 	struct cr_acl current, wanted;
@@ -325,13 +336,17 @@ cr_handle_acl_put(struct cr_app *app, struct cr_request *req, struct cr_response
 	if (cr_access_connection(app, req, resp, name, CR_PERMISSION_FULL, &current, &name_key,
 	    &stored_name) != CR_ACCESS_GRANTED)
 		goto out;
-	parse_acl(app, body, "", &wanted, &problems);
+	parse_acl(app, body, "", &wanted, true, &problems);
 	if (cr_problems_total(&problems) > 0 || problems.out_of_memory) {
 		reply_invalid(resp, &problems);
 		goto out;
 	}
-	status = cr_store_set_acl(app->store, name_key, &wanted,
-	    req->principal->user.name);
+	if (!may_set_owner(req->principal, &current, &wanted)) {
+		cr_response_failure(resp, 403,
+		    "Only the owner or an Administrator can give a connection another owner.", NULL);
+		goto out;
+	}
+	status = cr_store_set_acl(app->store, name_key, &wanted, req->principal->user.name);
 	if (status == CR_STORE_OK)
 		cr_response_success(resp);
 	else if (status == CR_STORE_NOT_FOUND)
@@ -348,48 +363,61 @@ out:
 	free(stored_name);
 }
 
+/* One entry of a batch: the access decision, then the ACL to set. */
+struct batch_entry {
+	const char *name;               /* borrowed from the request body */
+	enum cr_access_result access;
+	struct cr_acl current;
+	struct cr_acl wanted;
+	char *name_key;
+	char *stored_name;
+};
+
 /* Apply one ACL of a batch and return its status string. */
 static const char *
-apply_batch_entry(struct cr_app *app, struct cr_request *req, const char *name,
-    const struct cr_acl *wanted)
+apply_batch_entry(struct cr_app *app, struct cr_request *req, struct batch_entry *entry)
 {
-	char *name_key = NULL, *stored_name = NULL;
 	enum cr_store_status status;
-	struct cr_acl current;
-	const char *result;
 
-	memset(&current, 0, sizeof(current));
-	switch (cr_access_connection(app, req, NULL, name, CR_PERMISSION_FULL, &current, &name_key,
-	    &stored_name)) {
+	switch (entry->access) {
 	case CR_ACCESS_GRANTED:
-		status = cr_store_set_acl(app->store, name_key, wanted,
-		    req->principal->user.name);
-		result = status == CR_STORE_OK ? "200" : status == CR_STORE_NOT_FOUND ? "404" : "500";
-		if (status == CR_STORE_BUSY || status == CR_STORE_ERROR)
-			cr_log(CR_LOG_ERROR, req->id, "ACL change failed: %s", cr_store_error(app->store));
 		break;
 	case CR_ACCESS_DENIED:
-		result = "401";
-		break;
+		return "401";
 	case CR_ACCESS_NOT_FOUND:
-		result = "404";
-		break;
+		return "404";
 	default:
-		result = "500";
-		break;
+		return "500";
 	}
-	cr_acl_free(&current);
-	free(name_key);
-	free(stored_name);
-	return result;
+	if (!may_set_owner(req->principal, &entry->current, &entry->wanted))
+		return "401";
+	status = cr_store_set_acl(app->store, entry->name_key, &entry->wanted,
+	    req->principal->user.name);
+	if (status == CR_STORE_BUSY || status == CR_STORE_ERROR)
+		cr_log(CR_LOG_ERROR, req->id, "ACL change failed: %s", cr_store_error(app->store));
+	return status == CR_STORE_OK ? "200" : status == CR_STORE_NOT_FOUND ? "404" : "500";
+}
+
+static void
+free_batch(struct batch_entry *entries, size_t n)
+{
+	size_t i;
+
+	for (i = 0; entries != NULL && i < n; i++) {
+		cr_acl_free(&entries[i].current);
+		cr_acl_free(&entries[i].wanted);
+		free(entries[i].name_key);
+		free(entries[i].stored_name);
+	}
+	free(entries);
 }
 
 void
 cr_handle_acl_batch(struct cr_app *app, struct cr_request *req, struct cr_response *resp)
 {
 	struct json_object *body = parse_body(app, req, resp);
+	struct batch_entry *entries = NULL;
 	struct cr_problems problems;
-	struct cr_acl *acls = NULL;
 	struct cr_buf pointer;
 	size_t n = 0, i = 0;
 
@@ -403,17 +431,25 @@ cr_handle_acl_batch(struct cr_app *app, struct cr_request *req, struct cr_respon
 		goto out;
 	}
 
-	/* Every ACL is checked before any is applied. */
+	/* Every ACL is checked before any is applied. Users are looked up
+	 * only for connections the caller may change, so the answer does not
+	 * tell a stranger which user names exist. */
 	n = (size_t)json_object_object_length(body);
-	acls = calloc(n ? n : 1, sizeof(*acls));
-	if (acls == NULL) {
+	entries = calloc(n ? n : 1, sizeof(*entries));
+	if (entries == NULL) {
 		cr_response_failure(resp, 503, "The server is out of memory; try again later.", NULL);
 		goto out;
 	}
 	json_object_object_foreach(body, name, value) {
+		struct batch_entry *entry = &entries[i++];
+
+		entry->name = name;
+		entry->access = cr_access_connection(app, req, NULL, name, CR_PERMISSION_FULL,
+		    &entry->current, &entry->name_key, &entry->stored_name);
 		cr_buf_reset(&pointer);
 		cr_pointer_append(&pointer, name, strlen(name));
-		parse_acl(app, value, cr_buf_str(&pointer), &acls[i++], &problems);
+		parse_acl(app, value, cr_buf_str(&pointer), &entry->wanted,
+		    entry->access == CR_ACCESS_GRANTED, &problems);
 	}
 	if (cr_problems_total(&problems) > 0 || problems.out_of_memory) {
 		reply_invalid(resp, &problems);
@@ -423,21 +459,16 @@ cr_handle_acl_batch(struct cr_app *app, struct cr_request *req, struct cr_respon
 	resp->status = 200;
 	cr_buf_reset(&resp->body);
 	cr_buf_puts(&resp->body, "{");
-	i = 0;
-	json_object_object_foreach(body, entry_name, entry_value) {
-		(void)entry_value;
+	for (i = 0; i < n; i++) {
 		cr_buf_puts(&resp->body, i ? "," : "");
-		cr_buf_json_string(&resp->body, entry_name, strlen(entry_name));
+		cr_buf_json_string(&resp->body, entries[i].name, strlen(entries[i].name));
 		cr_buf_puts(&resp->body, ":\"");
-		cr_buf_puts(&resp->body, apply_batch_entry(app, req, entry_name, &acls[i]));
+		cr_buf_puts(&resp->body, apply_batch_entry(app, req, &entries[i]));
 		cr_buf_puts(&resp->body, "\"");
-		i++;
 	}
 	cr_buf_puts(&resp->body, "}");
 out:
-	for (i = 0; acls != NULL && i < n; i++)
-		cr_acl_free(&acls[i]);
-	free(acls);
+	free_batch(entries, n);
 	json_object_put(body);
 	cr_problems_free(&problems);
 	cr_buf_free(&pointer);

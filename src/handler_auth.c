@@ -108,16 +108,14 @@ void
 cr_handle_logout(struct cr_app *app, struct cr_request *req, struct cr_response *resp)
 {
 	const char *cookie = cr_request_header(req, "Cookie");
-	static const char name[] = CR_SESSION_COOKIE "=";
 	unsigned char hash[CR_TOKEN_HASH_BYTES];
+	char session[CR_SECRET_TEXT_LEN + 2];
 	enum cr_store_status status;
-	const char *value;
 
 	/* Logging out twice, or without a session, succeeds as well. */
-	value = cookie != NULL ? strstr(cookie, name) : NULL;
-	if (value != NULL && (value == cookie || value[-1] == ' ' || value[-1] == ';')) {
-		value += sizeof(name) - 1;
-		cr_auth_secret_hash(value, strcspn(value, "; "), hash);
+	if (cookie != NULL && cr_auth_session_cookie(cookie, session, sizeof(session))) {
+		cr_auth_secret_hash(session, strlen(session), hash);
+		sodium_memzero(session, sizeof(session));
 		status = cr_store_session_delete(app->store, hash);
 		if (status != CR_STORE_OK) {
 			cr_reply_store_failure(app, req, resp, status);

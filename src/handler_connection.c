@@ -21,11 +21,13 @@ cr_name_parameter(struct cr_request *req, struct cr_response *resp)
 {
 	char *name = cr_form_value(req->query, strlen(req->query), "name", NULL);
 
-	if (name == NULL)
+	if (name == NULL || name[0] == '\0') {
 		cr_response_failure(resp, 400,
 		    "The query parameter name is required, percent-encoded as UTF-8.", NULL);
-	else
-		req->log_name = strdup(name);
+		free(name);
+		return NULL;
+	}
+	req->log_name = strdup(name);
 	return name;
 }
 

@@ -6,7 +6,9 @@
  * for a member that is absent on one side. A member that changes between
  * null and absent is not recorded, because both read back as null. A changed password appears
  * as {"field":"/password","changed":true} and its value never appears.
- * An ACL change is one entry with field "acl".
+ * An ACL change is one entry with field "acl". An add or a delete is one
+ * entry with field "" (the whole document) and the document as its new
+ * or old value.
  */
 #ifndef CR_HISTORY_H
 #define CR_HISTORY_H

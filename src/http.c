@@ -96,21 +96,21 @@ cr_request_header(struct cr_request *req, const char *name)
 }
 
 /*
- * Accept "application/json" with an optional charset parameter naming
- * UTF-8, the only encoding RFC 8259 allows between systems.
+ * Accept MEDIA with an optional charset parameter naming UTF-8, the only
+ * encoding RFC 8259 allows between systems and the one form values are
+ * decoded as.
  */
 static bool
-is_json_media_type(const char *value)
+media_type_matches(const char *value, const char *media)
 {
-	static const char media[] = "application/json";
 	const char *p = value, *name, *val;
-	size_t name_len, val_len;
+	size_t name_len, val_len, media_len = strlen(media);
 
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (strncasecmp(p, media, sizeof(media) - 1) != 0)
+	if (strncasecmp(p, media, media_len) != 0)
 		return false;
-	p += sizeof(media) - 1;
+	p += media_len;
 	for (;;) {
 		while (*p == ' ' || *p == '\t')
 			p++;
@@ -149,7 +149,11 @@ is_json_media_type(const char *value)
 	}
 }
 
-/* Parse CONTENT_LENGTH: digits only, no sign, no overflow. */
+/*
+ * Parse CONTENT_LENGTH: digits only, no sign. A number too large for
+ * size_t is valid HTTP and is returned as SIZE_MAX, which every body
+ * cap rejects with 413.
+ */
 static bool
 parse_content_length(const char *text, size_t *out)
 {
@@ -161,28 +165,12 @@ parse_content_length(const char *text, size_t *out)
 		if (*text < '0' || *text > '9')
 			return false;
 		if (value > (SIZE_MAX - 9) / 10)
-			return false;
-		value = value * 10 + (size_t)(*text - '0');
+			value = SIZE_MAX;
+		else
+			value = value * 10 + (size_t)(*text - '0');
 	}
 	*out = value;
 	return true;
-}
-
-/* Accept the form media type, optionally with a UTF-8 charset. */
-static bool
-is_form_media_type(const char *value)
-{
-	static const char media[] = "application/x-www-form-urlencoded";
-	size_t len = sizeof(media) - 1;
-
-	while (*value == ' ' || *value == '\t')
-		value++;
-	if (strncasecmp(value, media, len) != 0)
-		return false;
-	value += len;
-	while (*value == ' ' || *value == '\t')
-		value++;
-	return *value == '\0' || strncasecmp(value, ";", 1) == 0;
 }
 
 int
@@ -195,14 +183,15 @@ cr_request_read_body(struct cr_request *req, enum cr_media media, size_t max_bod
 	size_t length, got = 0;
 	ssize_t n;
 
-	if (media == CR_MEDIA_JSON && (type == NULL || !is_json_media_type(type))) {
+	if (media == CR_MEDIA_JSON && (type == NULL || !media_type_matches(type, "application/json"))) {
 		cr_response_failure(resp, 415, "The body must be sent as application/json "
 		    "(optionally with charset=utf-8).", NULL);
 		return 415;
 	}
-	if (media == CR_MEDIA_FORM && (type == NULL || !is_form_media_type(type))) {
+	if (media == CR_MEDIA_FORM &&
+	    (type == NULL || !media_type_matches(type, "application/x-www-form-urlencoded"))) {
 		cr_response_failure(resp, 415, "The body must be sent as "
-		    "application/x-www-form-urlencoded.", NULL);
+		    "application/x-www-form-urlencoded (optionally with charset=utf-8).", NULL);
 		return 415;
 	}
 	if (length_text == NULL) {
@@ -279,6 +268,9 @@ percent_decode(const char *src, size_t len, size_t *out_len)
 			high = hex_digit(src[i + 1]);
 			low = hex_digit(src[i + 2]);
 			if (high < 0 || low < 0)
+				goto malformed;
+			/* A NUL would cut the value short in every C string use. */
+			if (high == 0 && low == 0)
 				goto malformed;
 			out[n++] = (char)(high * 16 + low);
 			i += 2;

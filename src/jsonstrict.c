@@ -302,11 +302,12 @@ scan_number(struct scanner *sc, struct json_object **out)
 	}
 	memcpy(digits, sc->text + start, len);
 	digits[len] = '\0';
+	/* strtod also reports ERANGE for an underflow to zero, which is fine. */
 	errno = 0;
 	if (integral)
 		integer = strtoll(digits, &end, 10);
-	else if (isinf(real = strtod(digits, &end)))
-		errno = ERANGE;
+	else
+		errno = isinf(real = strtod(digits, &end)) ? ERANGE : 0;
 	if (errno == ERANGE) {
 		sc->pos = start;
 		return fail(sc, integral ? "integer is outside the 64-bit signed range" :
@@ -499,6 +500,8 @@ cr_json_parse_strict(const char *body, size_t len, unsigned max_depth,
 			fail(&sc, sc.text[sc.pos] == '\0' ? "NUL byte after the JSON value" :
 			    "unexpected data after the JSON value");
 	}
+	if (sc.error == NULL && value == NULL)
+		cr_problems_add(problems, "", "the body must be a JSON object, not null");
 	if (sc.error != NULL) {
 		json_object_put(value);
 		value = NULL;
@@ -509,10 +512,11 @@ cr_json_parse_strict(const char *body, size_t len, unsigned max_depth,
 			    "invalid JSON at byte %zu: %s", sc.error_pos, sc.error);
 	}
 out:
+	/* The decoded strings included the database password. */
 	for (i = 0; i < max_depth; i++)
 		cr_buf_free(&sc.names[i]);
 	free(sc.names);
 	cr_buf_free(&sc.pointer);
-	cr_buf_free(&sc.key);
+	cr_buf_wipe(&sc.key);
 	return value;
 }

@@ -20,7 +20,7 @@
 /*
  * Parse BODY of LEN bytes. Return the parsed value, owned by the caller
  * (release with json_object_put), or NULL after adding one problem that
- * says where the text stops being valid JSON. Nesting deeper than
+ * says where the text stops being valid JSON, or that it is null. Nesting deeper than
  * MAX_DEPTH arrays and objects is rejected.
  */
 struct json_object *cr_json_parse_strict(const char *body, size_t len, unsigned max_depth,

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 #include "log.h"
 
 #define LISTEN_BACKLOG 128
+#define SOCKET_WAIT_SECONDS 30
 
 static volatile sig_atomic_t stop_requested;
 
@@ -228,6 +230,20 @@ fail:
 	return -1;
 }
 
+/*
+ * Bound how long one read or write of a request may wait, so that a
+ * client that stalls mid-request cannot hold the process (and delay a
+ * SIGTERM) for longer. Web servers that buffer the request never stall.
+ */
+static void
+limit_socket_waits(int fd)
+{
+	struct timeval limit = { SOCKET_WAIT_SECONDS, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
+}
+
 static int
 serve_fastcgi(struct cr_app *app, int listen_fd, const char *mode)
 {
@@ -262,6 +278,7 @@ serve_fastcgi(struct cr_app *app, int listen_fd, const char *mode)
 			status = 1;
 			break;
 		}
+		limit_socket_waits(request.ipcFd);
 		struct cr_io io = { &request, fcgi_param, fcgi_read, fcgi_write };
 		cr_app_serve(app, &io);
 		FCGX_Finish_r(&request);

@@ -69,6 +69,10 @@ cr_name_problem(const char *name)
 		case UTF8PROC_CATEGORY_ZL:
 		case UTF8PROC_CATEGORY_ZP:
 			return "must not contain control characters or line breaks";
+		case UTF8PROC_CATEGORY_CF:
+			/* Invisible format characters (zero-width spaces, direction
+			 * overrides) would make two names look the same. */
+			return "must not contain invisible format characters such as U+200B";
 		default:
 			break;
 		}
@@ -87,7 +91,7 @@ fold_once(const char *name)
 
 	if (utf8proc_map((const utf8proc_uint8_t *)name, 0, &folded,
 	    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-	    UTF8PROC_CASEFOLD) < 0)
+	    UTF8PROC_CASEFOLD | UTF8PROC_IGNORE) < 0)
 		return NULL;
 	return (char *)folded;
 }

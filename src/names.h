@@ -2,8 +2,9 @@
 /*
  * Connection names. A name is stored trimmed of surrounding white space
  * and compared through a key that ignores case across all of Unicode:
- * NFKC normalization with full case folding (utf8proc), so that "Ärger"
- * and "ärger", or "STRASSE" and "straße", are the same name.
+ * NFKC normalization with full case folding, default ignorable code
+ * points removed (utf8proc), so that "Ärger" and "ärger", or "STRASSE"
+ * and "straße", are the same name.
  */
 #ifndef CR_NAMES_H
 #define CR_NAMES_H

@@ -40,7 +40,7 @@ static const char *const migrations[] = {
 	"  recipient TEXT NOT NULL,"
 	"  permissions INTEGER NOT NULL,"
 	"  PRIMARY KEY (connection_id, recipient_type, recipient)"
-	") STRICT;"
+	") STRICT, WITHOUT ROWID;"
 	"CREATE TABLE users ("
 	"  id INTEGER PRIMARY KEY,"
 	"  name TEXT NOT NULL UNIQUE,"

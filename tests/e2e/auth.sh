@@ -158,6 +158,14 @@ check_eq "logout: 200" 200 "$HTTP_STATUS"
 check_contains "logout clears the cookie" "Max-Age=0" "$HTTP_HEADERS"
 fail_with "session after logout" -b "JSESSIONID=$SESSION"
 
+# Another cookie whose name ends in JSESSIONID must not hide the session.
+login carol "$CREATOR_PW"
+SECRETS+=("$SESSION")
+E2E_CURL_AUTH=(-H "Cookie: OLDJSESSIONID=x; JSESSIONID=$SESSION")
+e2e_http POST "$LOGOUT" "" "$E2E_TMP/empty"
+check_eq "logout beside a look-alike cookie: 200" 200 "$HTTP_STATUS"
+fail_with "session after that logout" -b "JSESSIONID=$SESSION"
+
 login carol "$CREATOR_PW"
 SECRETS+=("$SESSION")
 sqlite3 "$DB" "UPDATE sessions SET expires_at = 1" || exit 99
@@ -241,6 +249,12 @@ as olga basic
 e2e_http PUT "$ACL?name=$SHARED" application/json "$E2E_TMP/acl.json"
 check_eq "type grant lets olga change the ACL" 200 "$HTTP_STATUS"
 
+acl_json olga '[]'
+as olga basic
+e2e_http PUT "$ACL?name=$SHARED" application/json "$E2E_TMP/acl.json"
+check_eq "Full control without ownership cannot take ownership" 403 "$HTTP_STATUS"
+check_eq "owner unchanged" carol "$(sqlite3 "$DB" "SELECT owner FROM connections WHERE name = '$SHARED'")"
+
 as boss token
 e2e_http GET "$ACL?name=$(printf '%s' "$SHARED" | tr a-z A-Z)" "" ""
 check_eq "Administrator reads any ACL, name without regard to case" 200 "$HTTP_STATUS"
@@ -274,6 +288,12 @@ printf '{"%s":{"owner":"boss","aces":[]}}' "$BOSS_ONLY" >"$E2E_TMP/batch.json"
 as carol basic
 e2e_http PUT "$BATCH" application/json "$E2E_TMP/batch.json"
 check_eq "batch with Read only: 401 entry" "{\"$BOSS_ONLY\":\"401\"}" "$HTTP_BODY"
+printf '{"%s":{"owner":"boss","aces":[]},"%s":{"owner":"no-such-user","aces":[]}}' \
+	"$BOSS_ONLY" "$BOSS_ONLY-x" >"$E2E_TMP/batch.json"
+as rick basic
+e2e_http PUT "$BATCH" application/json "$E2E_TMP/batch.json"
+check_eq "batch does not reveal which users exist" "{\"$BOSS_ONLY\":\"404\",\"$BOSS_ONLY-x\":\"404\"}" \
+	"$HTTP_BODY"
 
 e2e_note "REMOTE_USER set by lighttpd's mod_auth"
 RU_DIR=$E2E_TMP/remote-user
@@ -284,19 +304,29 @@ sed -i "s|^database = .*|database = $DB|; s|^key_file = .*|key_file = $SERVER_DI
 echo "auth_methods = remote_user" >>"$RU_DIR/connreg.conf"
 printf 'carol:web-pw-1\nrick:web-pw-2\nwanda:web-pw-3\n' >"$RU_DIR/users"
 SECRETS+=(web-pw-1 web-pw-2 web-pw-3)
-e2e_render_lighttpd_conf "$RU_DIR/lighttpd.conf" 0 "$RU_DIR/connreg.conf" 1 || exit 99
-RU_PORT=$(e2e_free_port) || exit 99
-sed -i "s/^server.port = .*/server.port = $RU_PORT/" "$RU_DIR/lighttpd.conf"
-cat >>"$RU_DIR/lighttpd.conf" <<CONF
-server.modules += ( "mod_auth", "mod_authn_file" )
+# Like e2e_start_lighttpd, with mod_auth in front of connreg and a retry
+# when another program takes the chosen port first.
+for attempt in 1 2 3 4 5; do
+	RU_PORT=$(e2e_free_port) || exit 99
+	e2e_render_lighttpd_conf "$RU_DIR/lighttpd.conf" "$RU_PORT" "$RU_DIR/connreg.conf" 1 || exit 99
+	sed -i 's/^server.modules += ( "mod_access", "mod_fastcgi" )/server.modules += ( "mod_access", "mod_auth", "mod_authn_file", "mod_fastcgi" )/' \
+		"$RU_DIR/lighttpd.conf"
+	cat >>"$RU_DIR/lighttpd.conf" <<CONF
 auth.backend = "plain"
 auth.backend.plain.userfile = "$RU_DIR/users"
 auth.require = ( "/plugin/" => ( "method" => "basic", "realm" => "web", "require" => "valid-user" ) )
 CONF
-"$LIGHTTPD" -D -f "$RU_DIR/lighttpd.conf" </dev/null >>"$RU_DIR/error.log" 2>&1 &
-RU_PID=$!
-E2E_PIDS+=("$RU_PID")
-e2e_wait_listening "$RU_PID" "$RU_PORT" || { cat "$RU_DIR/error.log"; exit 99; }
+	"$LIGHTTPD" -D -f "$RU_DIR/lighttpd.conf" </dev/null >>"$RU_DIR/error.log" 2>&1 &
+	RU_PID=$!
+	if e2e_wait_listening "$RU_PID" "$RU_PORT"; then
+		E2E_PIDS+=("$RU_PID")
+		break
+	fi
+	kill -KILL "$RU_PID" 2>/dev/null
+	wait "$RU_PID" 2>/dev/null
+	RU_PID=
+done
+[ -n "$RU_PID" ] || { cat "$RU_DIR/error.log"; exit 99; }
 MAIN_URL=$BASE_URL
 BASE_URL=http://127.0.0.1:$RU_PORT
 COUNTER=$((COUNTER + 1))

@@ -31,6 +31,8 @@ static const struct json_case cases[] = {
 	{ "utf-8 text", "{\"名前\":\"Données & <数据> 100%\"}", 0, NULL, NULL },
 	{ "largest int64", "{\"a\":9223372036854775807,\"b\":-9223372036854775808}", 0, NULL, NULL },
 	{ "large double", "{\"a\":1.5e308}", 0, NULL, NULL },
+	{ "double that underflows to zero", "{\"a\":1e-400}", 0, NULL, NULL },
+	{ "null document", "null", 0, "", "must be a JSON object, not null" },
 	{ "keys equal after unescaping differ in text", "{\"a\":1,\"\\u0062\":2}", 0, NULL, NULL },
 
 	{ "trailing bytes", "{} x", 0, "", "unexpected data after the JSON value" },

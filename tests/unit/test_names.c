@@ -109,6 +109,8 @@ problems_found(void **state)
 	assert_non_null(cr_name_problem("a\xc2\x85" "b"));       /* NEL, a C1 control */
 	assert_non_null(cr_name_problem("a\xe2\x80\xa8" "b"));   /* LINE SEPARATOR */
 	assert_non_null(cr_name_problem("a\xff"));
+	assert_non_null(cr_name_problem("zw\xe2\x80\x8bsp"));     /* ZERO WIDTH SPACE */
+	assert_non_null(cr_name_problem("abc\xe2\x80\xaegpj"));   /* RIGHT-TO-LEFT OVERRIDE */
 }
 
 int
