@@ -13,13 +13,20 @@ void
 cr_reply_store_failure(struct cr_app *app, struct cr_request *req, struct cr_response *resp,
     enum cr_store_status status)
 {
+	cr_reply_store_error(req, resp, status, cr_store_error(app->store));
+}
+
+void
+cr_reply_store_error(struct cr_request *req, struct cr_response *resp,
+    enum cr_store_status status, const char *error)
+{
 	if (status == CR_STORE_BUSY) {
-		cr_log(CR_LOG_WARN, req->id, "store busy: %s", cr_store_error(app->store));
+		cr_log(CR_LOG_WARN, req->id, "store busy: %s", error);
 		resp->retry_after = 1;
 		cr_response_failure(resp, 503, "The database is busy; try again shortly.", NULL);
 		return;
 	}
-	cr_log(CR_LOG_ERROR, req->id, "store failed: %s", cr_store_error(app->store));
+	cr_log(CR_LOG_ERROR, req->id, "store failed: %s", error);
 	cr_response_failure(resp, 500, "The request failed because of a server error.", NULL);
 }
 

@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "handlers.h"
 #include "log.h"
+#include "writer.h"
 
 enum route_body {
 	BODY_NONE,
@@ -250,6 +251,19 @@ cr_app_open(struct cr_app *app, const char *config_path, char *err, size_t err_s
 		cr_log(CR_LOG_WARN, NULL, "authentication is off (auth_methods = none): "
 		    "every caller acts as an Administrator");
 	return 0;
+}
+
+enum cr_store_status
+cr_app_add_connection(struct cr_app *app, const struct cr_connection_row *row, char **clash,
+    char *error, size_t error_size)
+{
+	enum cr_store_status status;
+
+	if (app->writer != NULL)
+		return cr_writer_add_connection(app->writer, row, clash, error, error_size);
+	status = cr_store_add_connection(app->store, row, clash);
+	snprintf(error, error_size, "%s", cr_store_error(app->store));
+	return status;
 }
 
 void

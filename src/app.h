@@ -13,10 +13,18 @@
 #include "secret.h"
 #include "store.h"
 
+struct cr_writer;
+
+/*
+ * What one thread serves requests with. Worker threads each have their
+ * own store (an SQLite connection is used by one thread at a time) and
+ * share the configuration, the key and the group commit writer.
+ */
 struct cr_app {
 	struct cr_conf conf;
 	struct cr_store *store;
 	struct cr_secret_key key;
+	struct cr_writer *writer;  /* group commit for adds, or NULL to add directly */
 };
 
 /*
@@ -26,6 +34,13 @@ struct cr_app {
  */
 int cr_app_open(struct cr_app *app, const char *config_path, char *err, size_t err_size);
 void cr_app_close(struct cr_app *app);
+
+/*
+ * Add a connection through the group commit writer when there is one,
+ * else directly. On BUSY or ERROR, ERROR holds the store's message.
+ */
+enum cr_store_status cr_app_add_connection(struct cr_app *app,
+    const struct cr_connection_row *row, char **clash, char *error, size_t error_size);
 
 /*
  * Serve one request: route it, read and check its body, run the

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ struct cache_entry {
 	time_t expires;  /* CLOCK_MONOTONIC seconds */
 };
 
+/* The cache and the counter are shared by the worker threads. */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache_entry cache[CACHE_SLOTS];
 static unsigned char cache_key[crypto_generichash_KEYBYTES];
 static unsigned cache_lifetime;
@@ -38,6 +41,7 @@ static unsigned long hash_checks;
 
 /* A valid hash of a random password, checked when the user does not exist. */
 static char decoy_hash[crypto_pwhash_STRBYTES];
+static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
 
 void
 cr_auth_init(unsigned cache_seconds)
@@ -50,7 +54,20 @@ cr_auth_init(unsigned cache_seconds)
 unsigned long
 cr_auth_hash_checks(void)
 {
-	return hash_checks;
+	unsigned long count;
+
+	pthread_mutex_lock(&cache_lock);
+	count = hash_checks;
+	pthread_mutex_unlock(&cache_lock);
+	return count;
+}
+
+static void
+count_hash_check(void)
+{
+	pthread_mutex_lock(&cache_lock);
+	hash_checks++;
+	pthread_mutex_unlock(&cache_lock);
 }
 
 bool
@@ -143,13 +160,15 @@ static bool
 cache_lookup(const unsigned char digest[crypto_generichash_BYTES], int64_t user_id)
 {
 	time_t now = monotonic_seconds();
+	bool found = false;
 	size_t i;
 
-	for (i = 0; i < CACHE_SLOTS; i++)
-		if (cache[i].user_id == user_id && cache[i].expires > now &&
-		    sodium_memcmp(cache[i].digest, digest, crypto_generichash_BYTES) == 0)
-			return true;
-	return false;
+	pthread_mutex_lock(&cache_lock);
+	for (i = 0; i < CACHE_SLOTS && !found; i++)
+		found = cache[i].user_id == user_id && cache[i].expires > now &&
+		    sodium_memcmp(cache[i].digest, digest, crypto_generichash_BYTES) == 0;
+	pthread_mutex_unlock(&cache_lock);
+	return found;
 }
 
 static void
@@ -159,6 +178,7 @@ cache_store(const unsigned char digest[crypto_generichash_BYTES], int64_t user_i
 
 	if (cache_lifetime == 0)
 		return;
+	pthread_mutex_lock(&cache_lock);
 	/* Reuse the user's slot, else take the one that expires first. */
 	for (i = 0; i < CACHE_SLOTS; i++) {
 		if (cache[i].user_id == user_id) {
@@ -171,23 +191,30 @@ cache_store(const unsigned char digest[crypto_generichash_BYTES], int64_t user_i
 	cache[slot].user_id = user_id;
 	memcpy(cache[slot].digest, digest, crypto_generichash_BYTES);
 	cache[slot].expires = monotonic_seconds() + (time_t)cache_lifetime;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+static void
+make_decoy(void)
+{
+	char random_password[CR_SECRET_TEXT_LEN + 1];
+
+	cr_auth_random_text(random_password);
+	if (cr_auth_hash_password(random_password, CR_SECRET_TEXT_LEN, decoy_hash,
+	    sizeof(decoy_hash)) != 0)
+		decoy_hash[0] = '\0';
+	sodium_memzero(random_password, sizeof(random_password));
 }
 
 static void
 verify_decoy(const char *password, size_t len)
 {
-	if (decoy_hash[0] == '\0') {
-		char random_password[CR_SECRET_TEXT_LEN + 1];
-
-		cr_auth_random_text(random_password);
-		if (cr_auth_hash_password(random_password, CR_SECRET_TEXT_LEN, decoy_hash,
-		    sizeof(decoy_hash)) != 0)
-			decoy_hash[0] = '\0';
-	}
-	hash_checks++;
+	/* Made on first use, so that a CGI request that never needs it does
+	 * not pay for an Argon2id hash. */
+	pthread_once(&decoy_once, make_decoy);
+	count_hash_check();
 	if (decoy_hash[0] != '\0')
-		if (crypto_pwhash_str_verify(decoy_hash, password, len) == 0)
-			decoy_hash[0] = '\0';  /* a random password was guessed: make a new one */
+		(void)!crypto_pwhash_str_verify(decoy_hash, password, len);
 }
 
 enum cr_auth_result
@@ -210,7 +237,7 @@ cr_auth_check_password(struct cr_store *store, const char *name, const char *pas
 	cache_digest(user, password, password_len, digest);
 	verified = cache_lookup(digest, user->id);
 	if (!verified) {
-		hash_checks++;
+		count_hash_check();
 		verified = crypto_pwhash_str_verify(user->password_hash, password, password_len) == 0;
 		if (verified)
 			cache_store(digest, user->id);

@@ -34,6 +34,7 @@ static const struct key_spec keys[] = {
 	{ "max_body_bytes", KEY_SIZE, offsetof(struct cr_conf, max_body_bytes), 1024, CR_CONF_MAX_BODY_LIMIT },
 	{ "max_json_depth", KEY_UINT, offsetof(struct cr_conf, max_json_depth), 2, 64 },
 	{ "busy_timeout_ms", KEY_UINT, offsetof(struct cr_conf, busy_timeout_ms), 0, 600000 },
+	{ "threads", KEY_UINT, offsetof(struct cr_conf, threads), 1, 64 },
 	{ "log_level", KEY_LEVEL, offsetof(struct cr_conf, log_level), 0, 0 },
 	{ "auth_methods", KEY_AUTH_METHODS, offsetof(struct cr_conf, auth_methods), 0, 0 },
 	{ "auth_cache_seconds", KEY_UINT, offsetof(struct cr_conf, auth_cache_seconds), 0, 3600 },
@@ -205,6 +206,7 @@ cr_conf_load(const char *path, struct cr_conf *conf, char *err, size_t err_size)
 	conf->max_body_bytes = 65536;
 	conf->max_json_depth = 16;
 	conf->busy_timeout_ms = 5000;
+	conf->threads = 4;
 	conf->log_level = CR_LOG_INFO;
 	conf->auth_methods = CR_AUTH_BASIC | CR_AUTH_SESSION | CR_AUTH_TOKEN;
 	conf->auth_cache_seconds = 60;

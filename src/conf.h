@@ -20,6 +20,7 @@ struct cr_conf {
 	size_t max_body_bytes;  /* largest accepted request body */
 	unsigned max_json_depth; /* deepest accepted JSON nesting */
 	unsigned busy_timeout_ms; /* how long a write waits for the lock */
+	unsigned threads;          /* FastCGI worker threads per process */
 	enum cr_log_level log_level;
 	unsigned auth_methods;     /* bit set of enum cr_auth_method */
 	unsigned auth_cache_seconds; /* how long a verified Basic password is remembered */

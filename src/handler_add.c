@@ -45,11 +45,11 @@ store_new_connection(struct cr_app *app, struct cr_request *req, struct cr_respo
 {
 	struct cr_connection_row row = cr_connection_row(conn);
 	enum cr_store_status status;
-	char message[512];
+	char message[512], error[256];
 	char *clash = NULL;
 
 	row.owner = req->principal->user.name;
-	status = cr_store_add_connection(app->store, &row, &clash);
+	status = cr_app_add_connection(app, &row, &clash, error, sizeof(error));
 	switch (status) {
 	case CR_STORE_OK:
 		cr_response_success(resp);
@@ -65,7 +65,7 @@ store_new_connection(struct cr_app *app, struct cr_request *req, struct cr_respo
 	case CR_STORE_NOT_FOUND:
 	case CR_STORE_CONFLICT:
 	case CR_STORE_ERROR:
-		cr_reply_store_failure(app, req, resp, status);
+		cr_reply_store_error(req, resp, status, error);
 		return;
 	}
 }

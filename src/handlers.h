@@ -61,8 +61,11 @@ enum cr_access_result cr_access_connection(struct cr_app *app, struct cr_request
  */
 char *cr_name_parameter(struct cr_request *req, struct cr_response *resp);
 
-/* Answer 503 after a store failure, logging the store's message. */
+/* Answer 503 (busy) or 500 after a store failure, logging the store's message. */
 void cr_reply_store_failure(struct cr_app *app, struct cr_request *req,
     struct cr_response *resp, enum cr_store_status status);
+/* The same, with the store's message given as ERROR. */
+void cr_reply_store_error(struct cr_request *req, struct cr_response *resp,
+    enum cr_store_status status, const char *error);
 
 #endif

@@ -10,8 +10,8 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <setjmp.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,7 +19,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -27,96 +26,33 @@
 
 #include "app.h"
 #include "log.h"
+#include "server.h"
 
 #define LISTEN_BACKLOG 128
-#define SOCKET_WAIT_SECONDS 30
-
-static volatile sig_atomic_t stop_requested;
 
 /*
- * While the accept loop waits for a connection, a stop signal jumps
- * straight back to serve_fastcgi, because libfcgi's accept may have been
- * entered just after the flag was checked and would then wait for one
- * more connection. While a request is served, the stop signals are
- * blocked, so that no read or write of the request fails with EINTR;
- * the request finishes and the loop ends.
- */
-static sigjmp_buf idle_exit;
-static volatile sig_atomic_t idle_exit_armed;
-
-static void
-on_stop_signal(int signo)
-{
-	(void)signo;
-	stop_requested = 1;
-	FCGX_ShutdownPending();
-	if (idle_exit_armed) {
-		idle_exit_armed = 0;
-		siglongjmp(idle_exit, 1);
-	}
-}
-
-static void
-stop_signal_set(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGUSR1);
-}
-
-/*
- * Install the stop handler without SA_RESTART, as libfcgi's own handler
- * is installed, and ignore SIGPIPE so that a client that goes away
- * cannot kill the process.
+ * Block the stop signals before any thread starts, so that every thread
+ * inherits the mask and cr_server_run receives them with sigwait, and
+ * ignore SIGPIPE so that a client that goes away cannot kill the
+ * process.
  */
 static void
-install_signal_handlers(void)
+prepare_signals(bool fastcgi)
 {
 	struct sigaction action;
+	sigset_t stop_signals;
 
 	memset(&action, 0, sizeof(action));
-	action.sa_handler = on_stop_signal;
-	stop_signal_set(&action.sa_mask);
-	sigaction(SIGTERM, &action, NULL);
-	sigaction(SIGINT, &action, NULL);
-	sigaction(SIGUSR1, &action, NULL);
-
 	action.sa_handler = SIG_IGN;
 	sigemptyset(&action.sa_mask);
 	sigaction(SIGPIPE, &action, NULL);
-}
-
-/* FastCGI I/O. */
-
-static const char *
-fcgi_param(void *context, const char *name)
-{
-	return FCGX_GetParam(name, ((FCGX_Request *)context)->envp);
-}
-
-static ssize_t
-fcgi_read(void *context, char *data, size_t len)
-{
-	int chunk = len > 65536 ? 65536 : (int)len;
-
-	return FCGX_GetStr(data, chunk, ((FCGX_Request *)context)->in);
-}
-
-static int
-fcgi_write(void *context, const char *data, size_t len)
-{
-	FCGX_Stream *out = ((FCGX_Request *)context)->out;
-
-	while (len > 0) {
-		int chunk = len > 65536 ? 65536 : (int)len;
-
-		if (FCGX_PutStr(data, chunk, out) != chunk)
-			return -1;
-		data += chunk;
-		len -= (size_t)chunk;
-	}
-	return 0;
+	if (!fastcgi)
+		return;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 }
 
 /* CGI I/O: the environment, standard input and standard output. */
@@ -230,67 +166,6 @@ fail:
 	return -1;
 }
 
-/*
- * Bound how long one read or write of a request may wait, so that a
- * client that stalls mid-request cannot hold the process (and delay a
- * SIGTERM) for longer. Web servers that buffer the request never stall.
- */
-static void
-limit_socket_waits(int fd)
-{
-	struct timeval limit = { SOCKET_WAIT_SECONDS, 0 };
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
-}
-
-static int
-serve_fastcgi(struct cr_app *app, int listen_fd, const char *mode)
-{
-	static FCGX_Request request;
-	static unsigned long served;
-	static int status;
-	sigset_t stop_signals, unblocked;
-	int rc;
-
-	if (FCGX_InitRequest(&request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
-		cr_log(CR_LOG_ERROR, NULL, "cannot set up the FastCGI request");
-		return 1;
-	}
-	stop_signal_set(&stop_signals);
-	cr_log(CR_LOG_INFO, NULL, "started in %s mode: database=%s", mode, app->conf.database);
-
-	/* A stop signal while waiting for a connection lands here. */
-	if (sigsetjmp(idle_exit, 1) != 0)
-		goto stopped;
-	for (;;) {
-		/* Armed before the check, so a signal cannot slip in between. */
-		idle_exit_armed = 1;
-		if (stop_requested)
-			break;
-		rc = FCGX_Accept_r(&request);
-		idle_exit_armed = 0;
-		sigprocmask(SIG_BLOCK, &stop_signals, &unblocked);
-		if (rc < 0) {
-			if (stop_requested)
-				break;
-			cr_log(CR_LOG_ERROR, NULL, "FastCGI accept failed: %s", strerror(-rc));
-			status = 1;
-			break;
-		}
-		limit_socket_waits(request.ipcFd);
-		struct cr_io io = { &request, fcgi_param, fcgi_read, fcgi_write };
-		cr_app_serve(app, &io);
-		FCGX_Finish_r(&request);
-		served++;
-		sigprocmask(SIG_SETMASK, &unblocked, NULL);
-	}
-stopped:
-	idle_exit_armed = 0;
-	cr_log(CR_LOG_INFO, NULL, "stopped after %lu requests", served);
-	return status;
-}
-
 static int
 serve_cgi(struct cr_app *app)
 {
@@ -375,12 +250,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	install_signal_handlers();
 	if (FCGX_Init() != 0) {
 		cr_log(CR_LOG_ERROR, NULL, "libfcgi failed to initialize");
 		return 1;
 	}
 	cgi = listen_address == NULL && !check_only && FCGX_IsCGI();
+	prepare_signals(!cgi && !check_only);
 
 	if (cr_app_open(&app, cr_conf_choose_path(config_option), err, sizeof(err)) != 0) {
 		cr_log(CR_LOG_ERROR, NULL, "start-up failed: %s", err);
@@ -396,11 +271,11 @@ main(int argc, char **argv)
 
 	if (listen_address != NULL) {
 		listen_fd = open_listener(listen_address);
-		rc = listen_fd < 0 ? 1 : serve_fastcgi(&app, listen_fd, "standalone");
+		rc = listen_fd < 0 ? 1 : cr_server_run(&app, listen_fd, "standalone");
 	} else if (cgi) {
 		rc = serve_cgi(&app);
 	} else {
-		rc = serve_fastcgi(&app, 0, "FastCGI");
+		rc = cr_server_run(&app, 0, "FastCGI");
 	}
 	cr_app_close(&app);
 	return rc;

@@ -115,6 +115,21 @@ void cr_store_close(struct cr_store *store);
 enum cr_store_status cr_store_add_connection(struct cr_store *store,
     const struct cr_connection_row *row, char **clash);
 
+/* One add of a batch: ROW in; STATUS and CLASH (as above) out. */
+struct cr_store_add_job {
+	const struct cr_connection_row *row;
+	enum cr_store_status status;
+	char *clash;
+};
+
+/*
+ * Insert the connections of COUNT jobs in one transaction, so that they
+ * share one disk flush. Each job succeeds or fails on its own; when the
+ * commit fails, every job fails with its error.
+ */
+void cr_store_add_connections(struct cr_store *store, struct cr_store_add_job *jobs,
+    size_t count);
+
 /*
  * Read the ACL of the connection whose name key is NAME_KEY into ACL,
  * and its stored name into *NAME when NAME is not NULL.

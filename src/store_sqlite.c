@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,9 @@ static const char *const statement_sql[STMT__MAX] = {
 	/* Prepared once: sqlite3_exec would parse them on every write. */
 	[STMT_BEGIN] = "BEGIN IMMEDIATE",
 	[STMT_COMMIT] = "COMMIT",
+	[STMT_SAVEPOINT] = "SAVEPOINT job",
+	[STMT_RELEASE] = "RELEASE job",
+	[STMT_ROLLBACK_TO] = "ROLLBACK TO job",
 	[STMT_CONNECTION_INSERT] =
 	    "INSERT INTO connections (id, name, name_key, document, password, owner,"
 	    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, " NOW ", " NOW ")",
@@ -484,23 +488,17 @@ record_add(struct cr_store *store, const struct cr_connection_row *row)
 	return rc;
 }
 
-enum cr_store_status
-cr_store_add_connection(struct cr_store *store, const struct cr_connection_row *row,
-    char **clash)
+/* Insert one connection, its owner's entry and its history inside a transaction. */
+static enum cr_store_status
+insert_connection(struct cr_store *store, const struct cr_connection_row *row, char **clash)
 {
 	struct cr_ace owner_entry = { CR_RECIPIENT_USER, (char *)row->owner, 1u << 4 };
-	enum cr_store_status status;
 	sqlite3_stmt *stmt;
 	int rc;
 
-	if (clash != NULL)
-		*clash = NULL;
-	status = store_begin(store);
-	if (status != CR_STORE_OK)
-		return status;
 	stmt = store_statement(store, STMT_CONNECTION_INSERT);
 	if (stmt == NULL)
-		goto fail;
+		return CR_STORE_ERROR;
 	sqlite3_bind_text(stmt, 1, row->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, row->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, row->name_key, -1, SQLITE_STATIC);
@@ -512,31 +510,87 @@ cr_store_add_connection(struct cr_store *store, const struct cr_connection_row *
 	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		if (clash != NULL)
 			*clash = find_clash(store, row->name_key);
-		store_rollback(store);
 		return CR_STORE_DUPLICATE;
 	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(store, "cannot insert a connection", rc);
-		goto fail_status;
-	}
+	if (rc != SQLITE_DONE)
+		return store_fail(store, "cannot insert a connection", rc);
 	if (row->owner != NULL && row->owner[0] != '\0') {
 		rc = insert_ace(store, row->id, &owner_entry);
-		if (rc != SQLITE_DONE) {
-			status = store_fail(store, "cannot insert the owner's access entry", rc);
-			goto fail_status;
-		}
+		if (rc != SQLITE_DONE)
+			return store_fail(store, "cannot insert the owner's access entry", rc);
 	}
 	rc = record_add(store, row);
-	if (rc != SQLITE_DONE) {
-		status = store_fail(store, "cannot record the history", rc);
-		goto fail_status;
+	if (rc != SQLITE_DONE)
+		return store_fail(store, "cannot record the history", rc);
+	return CR_STORE_OK;
+}
+
+/* Run one of the savepoint statements; false when it failed. */
+static bool
+run_savepoint(struct cr_store *store, enum store_statement id)
+{
+	sqlite3_stmt *stmt = store_statement(store, id);
+
+	return stmt != NULL && store_step_done(stmt) == SQLITE_DONE;
+}
+
+void
+cr_store_add_connections(struct cr_store *store, struct cr_store_add_job *jobs, size_t count)
+{
+	enum cr_store_status status;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		jobs[i].status = CR_STORE_ERROR;
+		jobs[i].clash = NULL;
 	}
-	return store_commit(store);
+	status = store_begin(store);
+	if (status != CR_STORE_OK) {
+		for (i = 0; i < count; i++)
+			jobs[i].status = status;
+		return;
+	}
+
+	/* A savepoint per job lets one duplicate name fail alone. */
+	for (i = 0; i < count; i++) {
+		if (!run_savepoint(store, STMT_SAVEPOINT)) {
+			jobs[i].status = store_fail(store, "cannot start a savepoint",
+			    sqlite3_errcode(store->db));
+			continue;
+		}
+		jobs[i].status = insert_connection(store, jobs[i].row, &jobs[i].clash);
+		if (jobs[i].status != CR_STORE_OK && !run_savepoint(store, STMT_ROLLBACK_TO))
+			goto fail;
+		if (!run_savepoint(store, STMT_RELEASE))
+			goto fail;
+	}
+	status = store_commit(store);
+	if (status == CR_STORE_OK)
+		return;
+	goto fail_all;
 fail:
-	status = CR_STORE_ERROR;
-fail_status:
+	status = store_fail(store, "cannot end a savepoint", sqlite3_errcode(store->db));
 	store_rollback(store);
-	return status;
+fail_all:
+	/* Nothing of the transaction is on disk. */
+	for (i = 0; i < count; i++) {
+		if (jobs[i].status == CR_STORE_OK)
+			jobs[i].status = status;
+	}
+}
+
+enum cr_store_status
+cr_store_add_connection(struct cr_store *store, const struct cr_connection_row *row,
+    char **clash)
+{
+	struct cr_store_add_job job = { row, CR_STORE_ERROR, NULL };
+
+	cr_store_add_connections(store, &job, 1);
+	if (clash != NULL)
+		*clash = job.clash;
+	else
+		free(job.clash);
+	return job.status;
 }
 
 void
