@@ -102,7 +102,7 @@ main() {
 
 	dir=$WORK_DIR/memory
 	mkdir -p "$dir"
-	printf 'database = connreg.db\nkey_file = connreg.key\nlog_level = warn\n' >"$dir/connreg.conf"
+	printf 'database = connreg.db\nkey_file = connreg.key\nlog_level = warn\nauth_methods = none\n' >"$dir/connreg.conf"
 	server_start "$dir" "$PROCS" "$CONNREG --config $dir/connreg.conf"
 	check_add "$RUN_PREFIX-check"
 	report_memory "after 1 request"

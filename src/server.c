@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -43,6 +44,7 @@ struct worker {
 	int listen_fd;
 	unsigned long served;
 	bool started;
+	bool owns_store;           /* false for the worker that uses the caller's store */
 	volatile sig_atomic_t done;
 };
 
@@ -132,23 +134,27 @@ run_worker(void *context)
 	return NULL;
 }
 
+/* Start a worker; the first one uses APP's own store, the others open theirs. */
 static int
 start_worker(struct worker *worker, const struct cr_app *app, struct cr_writer *writer,
-    int listen_fd)
+    int listen_fd, bool first)
 {
 	struct cr_store_options options = { app->conf.database, app->conf.busy_timeout_ms };
 	char err[1024];
 
 	worker->app = *app;
 	worker->app.writer = writer;
-	if (cr_store_open(&options, &worker->app.store, err, sizeof(err)) != CR_STORE_OK) {
+	worker->owns_store = !first;
+	if (!first &&
+	    cr_store_open(&options, &worker->app.store, err, sizeof(err)) != CR_STORE_OK) {
 		cr_log(CR_LOG_ERROR, NULL, "cannot open the database for a worker: %s", err);
 		return -1;
 	}
 	if (FCGX_InitRequest(&worker->request, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0 ||
 	    pthread_create(&worker->thread, NULL, run_worker, worker) != 0) {
 		cr_log(CR_LOG_ERROR, NULL, "cannot start a worker thread");
-		cr_store_close(worker->app.store);
+		if (worker->owns_store)
+			cr_store_close(worker->app.store);
 		return -1;
 	}
 	worker->started = true;
@@ -181,7 +187,8 @@ stop_workers(struct worker *workers, unsigned count)
 			continue;
 		pthread_join(workers[i].thread, NULL);
 		FCGX_Free(&workers[i].request, 0);
-		cr_store_close(workers[i].app.store);
+		if (workers[i].owns_store)
+			cr_store_close(workers[i].app.store);
 		served += workers[i].served;
 	}
 	return served;
@@ -209,6 +216,11 @@ cr_server_run(struct cr_app *app, int listen_fd, const char *mode)
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGUSR1);
 
+	/* glibc gives each thread's allocations an arena of their own; two
+	 * are enough for requests that allocate little and keep memory use
+	 * low. */
+	mallopt(M_ARENA_MAX, 2);
+
 	if (cr_writer_start(&options, &writer, err, sizeof(err)) != 0) {
 		cr_log(CR_LOG_ERROR, NULL, "cannot start the writer: %s", err);
 		return 1;
@@ -219,7 +231,7 @@ cr_server_run(struct cr_app *app, int listen_fd, const char *mode)
 		goto out;
 	}
 	for (i = 0; i < count; i++)
-		if (start_worker(&workers[i], app, writer, listen_fd) != 0)
+		if (start_worker(&workers[i], app, writer, listen_fd, i == 0) != 0)
 			goto stop;
 	cr_log(CR_LOG_INFO, NULL, "started in %s mode with %u worker threads: database=%s", mode,
 	    count, app->conf.database);
