@@ -52,15 +52,36 @@ fail(const char *fmt, ...)
 	return 1;
 }
 
+/* A wrong number or form of arguments: exit status 2, as for options. */
+static int
+usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("connreg: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nRun connreg --help for the commands and their arguments.\n", stderr);
+	return 2;
+}
+
 static int
 store_failure(struct admin *admin, enum cr_store_status status, const char *what,
     const char *name)
 {
+	bool token = strcmp(what, "token revoke") == 0;
+
 	switch (status) {
 	case CR_STORE_OK:
 		return 0;
 	case CR_STORE_NOT_FOUND:
-		return fail("%s: no user or token named '%s'", what, name);
+		if (token)
+			return fail("%s: no token has the id '%s'", what, name);
+		return fail("%s: no user named '%s'", what, name);
 	case CR_STORE_DUPLICATE:
 		return fail("%s: '%s' already exists", what, name);
 	case CR_STORE_BUSY:
@@ -174,7 +195,7 @@ command_init(struct admin *admin, int argc, char **argv)
 {
 	(void)argv;
 	if (argc != 0)
-		return fail("init takes no arguments");
+		return usage_error("init takes no arguments");
 	printf("database %s is ready (schema version %d)\n", admin->conf.database,
 	    cr_store_schema_version());
 	return 0;
@@ -184,8 +205,8 @@ static int
 parse_type(const char *text, enum cr_user_type *type)
 {
 	if (!cr_user_type_parse(text, type))
-		return fail("unknown user type '%s': use SYS_Reader, SYS_Creator or Administrator",
-		    text);
+		return usage_error("unknown user type '%s': use SYS_Reader, SYS_Creator or "
+		    "Administrator", text);
 	return 0;
 }
 
@@ -198,18 +219,18 @@ command_user_add(struct admin *admin, int argc, char **argv)
 	int i, rc;
 
 	if (argc < 1 || !valid_name(argv[0]))
-		return fail("user add needs a user name of 1 to %d visible characters without ':'",
-		    MAX_NAME);
+		return usage_error("user add needs a user name of 1 to %d visible characters "
+		    "without ':'", MAX_NAME);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--type") == 0 && i + 1 < argc) {
 			if (parse_type(argv[++i], &type) != 0)
-				return 1;
+				return 2;
 		} else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc) {
 			if (nroles == sizeof(roles) / sizeof(roles[0]) || !valid_name(argv[i + 1]))
 				return fail("invalid or too many roles");
 			roles[nroles++] = argv[++i];
 		} else {
-			return fail("user add: unknown argument '%s'", argv[i]);
+			return usage_error("user add: unknown argument '%s'", argv[i]);
 		}
 	}
 	rc = store_failure(admin, cr_store_user_add(admin->store, argv[0], type), "user add",
@@ -218,8 +239,9 @@ command_user_add(struct admin *admin, int argc, char **argv)
 		rc = store_failure(admin, cr_store_user_set_roles(admin->store, argv[0], roles, nroles),
 		    "user add", argv[0]);
 	if (rc == 0)
-		printf("added user %s (%s); set a password with: connreg user set-password %s\n",
-		    argv[0], cr_user_type_name(type), argv[0]);
+		printf("added user %s (%s); set a password with: connreg --config %s "
+		    "user set-password %s\n", argv[0], cr_user_type_name(type), admin->conf.path,
+		    argv[0]);
 	return rc;
 }
 
@@ -232,7 +254,7 @@ command_user_list(struct admin *admin, int argc, char **argv)
 
 	(void)argv;
 	if (argc != 0)
-		return fail("user list takes no arguments");
+		return usage_error("user list takes no arguments");
 	status = cr_store_user_list(admin->store, &users, &count);
 	if (status != CR_STORE_OK)
 		return store_failure(admin, status, "user list", "");
@@ -258,12 +280,12 @@ command_user_one(struct admin *admin, int argc, char **argv, const char *what)
 
 	if (strcmp(what, "set-type") == 0) {
 		if (argc != 2)
-			return fail("usage: connreg user set-type NAME TYPE");
+			return usage_error("usage: connreg user set-type NAME TYPE");
 		if (parse_type(argv[1], &type) != 0)
-			return 1;
+			return 2;
 		status = cr_store_user_set_type(admin->store, argv[0], type);
 	} else if (argc != 1) {
-		return fail("usage: connreg user %s NAME", what);
+		return usage_error("usage: connreg user %s NAME", what);
 	} else if (strcmp(what, "disable") == 0) {
 		status = cr_store_user_set_disabled(admin->store, argv[0], true);
 	} else if (strcmp(what, "enable") == 0) {
@@ -273,7 +295,7 @@ command_user_one(struct admin *admin, int argc, char **argv, const char *what)
 	}
 	if (status != CR_STORE_OK)
 		return store_failure(admin, status, what, argv[0]);
-	printf("%s: done for user %s\n", what, argv[0]);
+	printf("user %s: %s done\n", argv[0], what);
 	return 0;
 }
 
@@ -284,14 +306,14 @@ command_user_roles(struct admin *admin, int argc, char **argv)
 	int i;
 
 	if (argc < 1)
-		return fail("usage: connreg user set-roles NAME [ROLE...]");
+		return usage_error("usage: connreg user set-roles NAME [ROLE...]");
 	for (i = 1; i < argc; i++)
 		if (!valid_name(argv[i]))
 			return fail("invalid role name '%s'", argv[i]);
 	status = cr_store_user_set_roles(admin->store, argv[0], argv + 1, (size_t)(argc - 1));
 	if (status != CR_STORE_OK)
 		return store_failure(admin, status, "set-roles", argv[0]);
-	printf("set-roles: user %s now has %d role(s)\n", argv[0], argc - 1);
+	printf("user %s now has %d role(s)\n", argv[0], argc - 1);
 	return 0;
 }
 
@@ -307,7 +329,7 @@ command_user_password(struct admin *admin, int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "--stdin") == 0)
 		from_stdin = true;
 	else if (argc != 1)
-		return fail("usage: connreg user set-password NAME [--stdin]");
+		return usage_error("usage: connreg user set-password NAME [--stdin]");
 	status = cr_store_user_get(admin->store, argv[0], &user);
 	if (status != CR_STORE_OK)
 		return store_failure(admin, status, "set-password", argv[0]);
@@ -322,7 +344,7 @@ command_user_password(struct admin *admin, int argc, char **argv)
 	status = cr_store_user_set_password(admin->store, argv[0], hash);
 	if (status != CR_STORE_OK)
 		return store_failure(admin, status, "set-password", argv[0]);
-	printf("set-password: password of %s changed; its sessions have ended\n", argv[0]);
+	printf("password of %s changed; its sessions have ended\n", argv[0]);
 	return 0;
 }
 
@@ -338,7 +360,7 @@ command_token_create(struct admin *admin, int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "--label") == 0)
 		label = argv[2];
 	else if (argc != 1)
-		return fail("usage: connreg token create USER [--label TEXT]");
+		return usage_error("usage: connreg token create USER [--label TEXT]");
 
 	cr_auth_random_text(secret);
 	snprintf(token, sizeof(token), "%s%s", CR_TOKEN_PREFIX, secret);
@@ -366,7 +388,7 @@ command_token_list(struct admin *admin, int argc, char **argv)
 
 	(void)argv;
 	if (argc != 0)
-		return fail("token list takes no arguments");
+		return usage_error("token list takes no arguments");
 	status = cr_store_token_list(admin->store, &tokens, &count);
 	if (status != CR_STORE_OK)
 		return store_failure(admin, status, "token list", "");
@@ -384,7 +406,7 @@ command_token_revoke(struct admin *admin, int argc, char **argv)
 	enum cr_store_status status;
 
 	if (argc != 1)
-		return fail("usage: connreg token revoke ID");
+		return usage_error("usage: connreg token revoke ID");
 	status = cr_store_token_revoke(admin->store, argv[0]);
 	if (status != CR_STORE_OK)
 		return store_failure(admin, status, "token revoke", argv[0]);
@@ -461,7 +483,7 @@ command_history(struct admin *admin, int argc, char **argv)
 	size_t count, i;
 
 	if (argc > 1)
-		return fail("usage: connreg history [NAME]");
+		return usage_error("usage: connreg history [NAME]");
 	if (argc == 1) {
 		trimmed = cr_name_trim(argv[0]);
 		name_key = trimmed != NULL ? cr_name_fold(trimmed) : NULL;
@@ -514,39 +536,73 @@ usage(FILE *out)
 	    cr_conf_choose_path(NULL));
 }
 
-static int
-dispatch(struct admin *admin, int argc, char **argv)
-{
-	const char *group = argv[0];
-	const char *verb = argc > 1 ? argv[1] : "";
+typedef int (*command_fn)(struct admin *admin, int argc, char **argv);
 
-	if (strcmp(group, "init") == 0)
-		return command_init(admin, argc - 1, argv + 1);
-	if (strcmp(group, "user") == 0) {
-		if (strcmp(verb, "add") == 0)
-			return command_user_add(admin, argc - 2, argv + 2);
-		if (strcmp(verb, "list") == 0)
-			return command_user_list(admin, argc - 2, argv + 2);
-		if (strcmp(verb, "set-password") == 0)
-			return command_user_password(admin, argc - 2, argv + 2);
-		if (strcmp(verb, "set-roles") == 0)
-			return command_user_roles(admin, argc - 2, argv + 2);
-		if (strcmp(verb, "set-type") == 0 || strcmp(verb, "disable") == 0 ||
-		    strcmp(verb, "enable") == 0 || strcmp(verb, "delete") == 0)
-			return command_user_one(admin, argc - 2, argv + 2, verb);
+static int
+command_user_set_type(struct admin *admin, int argc, char **argv)
+{
+	return command_user_one(admin, argc, argv, "set-type");
+}
+
+static int
+command_user_disable(struct admin *admin, int argc, char **argv)
+{
+	return command_user_one(admin, argc, argv, "disable");
+}
+
+static int
+command_user_enable(struct admin *admin, int argc, char **argv)
+{
+	return command_user_one(admin, argc, argv, "enable");
+}
+
+static int
+command_user_delete(struct admin *admin, int argc, char **argv)
+{
+	return command_user_one(admin, argc, argv, "delete");
+}
+
+/* Commands by group and verb; a NULL verb takes the arguments directly. */
+static const struct {
+	const char *group;
+	const char *verb;
+	command_fn run;
+} commands[] = {
+	{ "init", NULL, command_init },
+	{ "history", NULL, command_history },
+	{ "user", "add", command_user_add },
+	{ "user", "list", command_user_list },
+	{ "user", "set-password", command_user_password },
+	{ "user", "set-roles", command_user_roles },
+	{ "user", "set-type", command_user_set_type },
+	{ "user", "disable", command_user_disable },
+	{ "user", "enable", command_user_enable },
+	{ "user", "delete", command_user_delete },
+	{ "token", "create", command_token_create },
+	{ "token", "list", command_token_list },
+	{ "token", "revoke", command_token_revoke },
+};
+
+/* Find the command that ARGV names; *USED is how many words name it. */
+static command_fn
+find_command(int argc, char **argv, int *used)
+{
+	const char *verb = argc > 1 ? argv[1] : "";
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(commands[i].group, argv[0]) != 0)
+			continue;
+		if (commands[i].verb == NULL) {
+			*used = 1;
+			return commands[i].run;
+		}
+		if (strcmp(commands[i].verb, verb) == 0) {
+			*used = 2;
+			return commands[i].run;
+		}
 	}
-	if (strcmp(group, "token") == 0) {
-		if (strcmp(verb, "create") == 0)
-			return command_token_create(admin, argc - 2, argv + 2);
-		if (strcmp(verb, "list") == 0)
-			return command_token_list(admin, argc - 2, argv + 2);
-		if (strcmp(verb, "revoke") == 0)
-			return command_token_revoke(admin, argc - 2, argv + 2);
-	}
-	if (strcmp(group, "history") == 0)
-		return command_history(admin, argc - 1, argv + 1);
-	usage(stderr);
-	return fail("unknown command '%s%s%s'", group, verb[0] ? " " : "", verb);
+	return NULL;
 }
 
 int
@@ -560,7 +616,8 @@ main(int argc, char **argv)
 	};
 	const char *config_option = NULL;
 	struct admin admin;
-	int opt, rc;
+	command_fn run;
+	int opt, rc, used = 0;
 
 	/* Stop at the first command word, so commands keep their own options. */
 	while ((opt = getopt_long(argc, argv, "+c:hV", options, NULL)) != -1) {
@@ -575,10 +632,17 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+
+	/* The command is checked first, so a typo is reported as such even
+	 * when the configuration cannot be read. */
+	run = find_command(argc - optind, argv + optind, &used);
+	if (run == NULL)
+		return usage_error("unknown command '%s%s%s'", argv[optind],
+		    optind + 1 < argc ? " " : "", optind + 1 < argc ? argv[optind + 1] : "");
 	memset(&admin, 0, sizeof(admin));
 	if (open_admin(&admin, cr_conf_choose_path(config_option)) != 0)
 		return 1;
-	rc = dispatch(&admin, argc - optind, argv + optind);
+	rc = run(&admin, argc - optind - used, argv + optind + used);
 	cr_store_close(admin.store);
 	cr_conf_free(&admin.conf);
 	return rc;

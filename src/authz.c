@@ -102,7 +102,8 @@ cr_authz_allows(const struct cr_principal *principal, const struct cr_acl *acl,
     enum cr_permission needed)
 {
 	if (principal->user.type == CR_USER_READER &&
-	    (needed == CR_PERMISSION_EDIT || needed == CR_PERMISSION_DELETE))
+	    (needed == CR_PERMISSION_EDIT || needed == CR_PERMISSION_DELETE ||
+	    needed == CR_PERMISSION_FULL))
 		return false;
 	return (cr_authz_effective(principal, acl) & CR_PERMISSION_BIT(needed)) != 0;
 }

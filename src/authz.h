@@ -53,8 +53,10 @@ bool cr_authz_may_create(const struct cr_principal *principal);
 
 /*
  * True when PRINCIPAL may perform an action that needs permission code
- * NEEDED on a connection with ACL. Edit and Delete are also refused to
- * every SYS_Reader, whatever the ACL grants.
+ * NEEDED on a connection with ACL. Edit, Delete and Full control (which
+ * changing an ACL needs) are refused to every SYS_Reader, whatever the
+ * ACL grants: a SYS_Reader only reads, and with Manage permissions also
+ * reads the ACL.
  */
 bool cr_authz_allows(const struct cr_principal *principal, const struct cr_acl *acl,
     enum cr_permission needed);

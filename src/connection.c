@@ -135,10 +135,18 @@ int
 cr_connection_build_existing(const struct cr_spec *spec, struct json_object *body,
     const struct cr_secret_key *key, const char *id, struct cr_new_connection *out)
 {
+	struct json_object *type;
+
 	memset(out, 0, sizeof(*out));
 	if (strlen(id) != CR_UUID_LEN)
 		return -1;
 	memcpy(out->id, id, CR_UUID_LEN + 1);
+
+	/* get adds the access types from the types table; they are never
+	 * stored, so a client can send back what it read. */
+	if (json_object_object_get_ex(body, "databaseType", &type) &&
+	    json_object_is_type(type, json_type_object))
+		json_object_object_del(type, "supportedAccessTypes");
 	return build_with_id(spec, body, key, cr_connection_keeps_password(body), out);
 }
 

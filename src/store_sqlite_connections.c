@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -271,6 +272,17 @@ find_holder(struct cr_store *store, const char *name_key)
 	return name;
 }
 
+/* True when the two documents differ in any member, whatever their order. */
+static bool
+document_differs(const char *old_document, const char *new_document)
+{
+	char *changes = cr_history_diff(old_document, new_document, false);
+	bool differs = changes == NULL || strcmp(changes, "[]") != 0;
+
+	free(changes);
+	return differs;
+}
+
 static enum cr_store_status
 record_update(struct cr_store *store, const struct cr_connection_change *change,
     const struct cr_connection_record *old)
@@ -306,6 +318,15 @@ cr_store_update_connection(struct cr_store *store, const struct cr_connection_ch
 	if (change->expected_version != 0 && change->expected_version != old.version) {
 		status = CR_STORE_CONFLICT;
 		goto out;
+	}
+
+	/* An update that changes nothing keeps the version, so that other
+	 * clients' ETags stay valid, and records no history. */
+	if (change->secret == NULL && strcmp(old.name, change->name) == 0 &&
+	    !document_differs(old.document, change->document)) {
+		cr_connection_record_free(&old);
+		store_rollback(store);
+		return CR_STORE_OK;
 	}
 
 	stmt = store_statement(store, STMT_CONNECTION_UPDATE);

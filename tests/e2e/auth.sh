@@ -359,12 +359,16 @@ admin_fails() {
 }
 admin_fails "duplicate user" "already exists" user add carol
 admin_fails "unknown type" "unknown user type" user add zed --type Root
-admin_fails "unknown user" "no user or token named" user disable nobody
-admin_fails "unknown token" "no user or token named" token revoke 000000000000
-admin_fails "token for unknown user" "no user or token named" token create nobody
+admin_fails "unknown user" "no user named 'nobody'" user disable nobody
+admin_fails "unknown token" "no token has the id" token revoke 000000000000
+admin_fails "token for unknown user" "no user named" token create nobody
 admin_fails "password from a pipe without --stdin" "not a terminal" user set-password carol
 admin_fails "empty password" "must not be empty" user set-password carol --stdin
 admin_fails "unknown command" "unknown command" user rename carol
+"$CONNREG_ADMIN" --config "$E2E_TMP/missing.conf" user rename x >/dev/null 2>&1
+check_eq "unknown command exits 2 before reading the configuration" 2 "$?"
+"${ADMIN[@]}" user add zed --type Root >/dev/null 2>&1
+check_eq "invalid argument exits 2" 2 "$?"
 output=$("$CONNREG_ADMIN" --config "$E2E_TMP/missing.conf" user list 2>&1)
 check_contains "missing configuration is named" "missing.conf" "$output"
 output=$("${ADMIN[@]}" user list)

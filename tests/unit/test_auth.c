@@ -84,8 +84,10 @@ owner_keeps_full_control(void **state)
 	(void)state;
 	assert_true(cr_authz_allows(&olga, &acl, CR_PERMISSION_FULL));
 	acl.owner = "rita";
-	/* Owning a connection does not let a SYS_Reader edit or delete it. */
-	assert_true(cr_authz_allows(&rita, &acl, CR_PERMISSION_FULL));
+	/* Owning a connection does not let a SYS_Reader edit, delete or
+	 * change the ACL of it. */
+	assert_false(cr_authz_allows(&rita, &acl, CR_PERMISSION_FULL));
+	assert_true(cr_authz_allows(&rita, &acl, CR_PERMISSION_MANAGE));
 	assert_false(cr_authz_allows(&rita, &acl, CR_PERMISSION_EDIT));
 	assert_false(cr_authz_allows(&rita, &acl, CR_PERMISSION_DELETE));
 }
@@ -100,6 +102,7 @@ reader_never_edits(void **state)
 	(void)state;
 	assert_true(cr_authz_allows(&rick, &acl, CR_PERMISSION_READ));
 	assert_true(cr_authz_allows(&rick, &acl, CR_PERMISSION_MANAGE));
+	assert_false(cr_authz_allows(&rick, &acl, CR_PERMISSION_FULL));
 	assert_false(cr_authz_allows(&rick, &acl, CR_PERMISSION_EDIT));
 	assert_false(cr_authz_allows(&rick, &acl, CR_PERMISSION_DELETE));
 	assert_false(cr_authz_may_create(&rick));

@@ -216,6 +216,13 @@ update_checks_version(void **state)
 	change.expected_version = 1;
 	assert_int_equal(cr_store_update_connection(f->store, &change, NULL), CR_STORE_OK);
 	assert_int_equal(cr_store_update_connection(f->store, &change, NULL), CR_STORE_CONFLICT);
+
+	/* The same content again, members reordered, is no change: the
+	 * version stays 2, so the ETag of version 2 still matches. */
+	change = change_of(id, "pg", "pg", "{\"x\":1}");
+	change.expected_version = 2;
+	assert_int_equal(cr_store_update_connection(f->store, &change, NULL), CR_STORE_OK);
+	assert_int_equal(cr_store_update_connection(f->store, &change, NULL), CR_STORE_OK);
 }
 
 static void
