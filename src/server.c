@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Worker threads for FastCGI. Each worker has its own FCGX_Request and
- * its own store, and calls FCGX_Accept_r on the shared listening socket;
- * adds go through the group commit writer, so that requests served at
+ * its own store, and calls FCGX_Accept_r on the shared listening socket.
+ * Adds go through the group commit writer, so that requests served at
  * the same time share a disk flush.
  *
  * Stopping: the stop signals stay blocked in every thread, and the main

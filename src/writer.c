@@ -10,7 +10,7 @@
 
 #include "writer.h"
 
-/* The most adds in one transaction; more wait for the next one. */
+/* The maximum number of adds in one transaction; more wait for the next one. */
 #define MAX_GROUP 64
 
 struct writer_job {

@@ -4,7 +4,8 @@
  * wait for its own disk flush while the others queue for SQLite's write
  * lock. The writer thread instead takes every add queued while the
  * previous commit was flushing and commits them together: one flush
- * for the group, each add still answered only after it is on disk.
+ * for the group, and each add's response still waits until it is on
+ * disk.
  */
 #ifndef CR_WRITER_H
 #define CR_WRITER_H
@@ -28,7 +29,7 @@ void cr_writer_stop(struct cr_writer *writer);
 /*
  * Queue ROW for the next group commit and wait until it is durable or
  * failed. The result is that of cr_store_add_connection; on failure,
- * ERROR holds the store's message for the log.
+ * ERROR contains the store's message for the log.
  */
 enum cr_store_status cr_writer_add_connection(struct cr_writer *writer,
     const struct cr_connection_row *row, char **clash, char *error, size_t error_size);
