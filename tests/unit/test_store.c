@@ -80,19 +80,13 @@ teardown(void **state)
 static enum cr_store_status
 add_named(struct cr_store *store, const char *name, char **clash)
 {
-	struct cr_connection_row row;
 	char id[CR_UUID_LEN + 1];
 	char *key = cr_name_fold(name);
+	struct cr_connection_row row = { .id = id, .name = name, .name_key = key, .document = "{}" };
 	enum cr_store_status status;
 
 	assert_non_null(key);
 	cr_uuid_generate(id);
-	row.id = id;
-	row.name = name;
-	row.name_key = key;
-	row.document = "{}";
-	row.secret = NULL;
-	row.secret_len = 0;
 	status = cr_store_add_connection(store, &row, clash);
 	free(key);
 	return status;
@@ -196,7 +190,7 @@ add_in_child(const char *db_path, const char *prefix, int count)
 	for (i = 0; i < count; i++) {
 		snprintf(name, sizeof(name), "%s-%d", prefix, i);
 		cr_uuid_generate(id);
-		row = (struct cr_connection_row){ id, name, name, "{}", NULL, 0 };
+		row = (struct cr_connection_row){ .id = id, .name = name, .name_key = name, .document = "{}" };
 		if (cr_store_add_connection(store, &row, NULL) != CR_STORE_OK)
 			failures++;
 	}
