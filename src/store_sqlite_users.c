@@ -160,91 +160,118 @@ cr_store_user_list(struct cr_store *store, struct cr_user **users, size_t *count
 	return CR_STORE_OK;
 }
 
-enum cr_store_status
-cr_store_user_add(struct cr_store *store, const char *name, enum cr_user_type type)
+/*
+ * Begin a write transaction and return statement ID, ready to bind. On
+ * failure, return NULL with *STATUS set and nothing left open.
+ */
+static sqlite3_stmt *
+begin_write(struct cr_store *store, enum store_statement id, enum cr_store_status *status)
 {
-	enum cr_store_status status = store_begin(store);
 	sqlite3_stmt *stmt;
-	int rc;
 
-	if (status != CR_STORE_OK)
-		return status;
-	stmt = store_statement(store, STMT_USER_INSERT);
+	*status = store_begin(store);
+	if (*status != CR_STORE_OK)
+		return NULL;
+	stmt = store_statement(store, id);
 	if (stmt == NULL) {
 		store_rollback(store);
-		return CR_STORE_ERROR;
+		*status = CR_STORE_ERROR;
 	}
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 2, (int)type);
-	rc = store_step_done(stmt);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+	return stmt;
+}
+
+/*
+ * Run the bound STMT of a begin_write transaction and commit it. A
+ * unique key that is taken gives CR_STORE_DUPLICATE and, when
+ * MUST_CHANGE is true, a statement that changed no row gives
+ * CR_STORE_NOT_FOUND; both roll back. WHAT names the write in errors.
+ */
+static enum cr_store_status
+finish_write(struct cr_store *store, sqlite3_stmt *stmt, bool must_change, const char *what)
+{
+	enum cr_store_status status;
+	int rc = store_step_done(stmt);
+
+	if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		store_rollback(store);
 		return CR_STORE_DUPLICATE;
 	}
 	if (rc != SQLITE_DONE) {
-		status = store_fail(store, "cannot add a user", rc);
+		status = store_fail(store, what, rc);
 		store_rollback(store);
 		return status;
+	}
+	if (must_change && sqlite3_changes(store->db) == 0) {
+		store_rollback(store);
+		return CR_STORE_NOT_FOUND;
 	}
 	return store_commit(store);
 }
 
+enum cr_store_status
+cr_store_user_add(struct cr_store *store, const char *name, enum cr_user_type type)
+{
+	enum cr_store_status status;
+	sqlite3_stmt *stmt = begin_write(store, STMT_USER_INSERT, &status);
+
+	if (stmt == NULL)
+		return status;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, (int)type);
+	return finish_write(store, stmt, false, "cannot add a user");
+}
+
+/* Delete the sessions of the user NAME, inside the caller's transaction. */
+static enum cr_store_status
+end_sessions_of(struct cr_store *store, const char *name)
+{
+	enum cr_store_status status;
+	struct cr_user user;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	status = cr_store_user_get(store, name, &user);
+	if (status != CR_STORE_OK)
+		return status;
+	stmt = store_statement(store, STMT_SESSION_DELETE_USER);
+	if (stmt == NULL) {
+		cr_user_free(&user);
+		return CR_STORE_ERROR;
+	}
+	sqlite3_bind_int64(stmt, 1, user.id);
+	rc = store_step_done(stmt);
+	cr_user_free(&user);
+	return rc == SQLITE_DONE ? CR_STORE_OK : store_fail(store, "cannot end sessions", rc);
+}
+
 /*
  * Run statement ID, bound to NAME as ?1 and to VALUE as ?2 (an integer
- * or, when TEXT is not NULL, a string), in its own write transaction.
- * Return CR_STORE_NOT_FOUND when it changed no row.
+ * or, when TEXT is not NULL, a string), in its own write transaction,
+ * ending the user's sessions first when END_SESSIONS is true. Return
+ * CR_STORE_NOT_FOUND when it changed no row.
  */
 static enum cr_store_status
 update_user(struct cr_store *store, enum store_statement id, const char *name, int64_t value,
     const char *text, bool end_sessions)
 {
-	enum cr_store_status status = store_begin(store);
-	sqlite3_stmt *stmt;
-	struct cr_user user;
-	int rc;
+	enum cr_store_status status;
+	sqlite3_stmt *stmt = begin_write(store, id, &status);
 
-	if (status != CR_STORE_OK)
-		return status;
-	stmt = store_statement(store, id);
 	if (stmt == NULL)
-		goto error;
+		return status;
+	if (end_sessions) {
+		status = end_sessions_of(store, name);
+		if (status != CR_STORE_OK) {
+			store_rollback(store);
+			return status;
+		}
+	}
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
 	if (text != NULL)
 		sqlite3_bind_text(stmt, 2, text, -1, SQLITE_STATIC);
 	else if (id != STMT_USER_DELETE)
 		sqlite3_bind_int64(stmt, 2, value);
-	rc = store_step_done(stmt);
-	if (rc != SQLITE_DONE) {
-		status = store_fail(store, "cannot change a user", rc);
-		store_rollback(store);
-		return status;
-	}
-	if (sqlite3_changes(store->db) == 0) {
-		store_rollback(store);
-		return CR_STORE_NOT_FOUND;
-	}
-	if (end_sessions) {
-		status = cr_store_user_get(store, name, &user);
-		if (status != CR_STORE_OK)
-			goto error;
-		stmt = store_statement(store, STMT_SESSION_DELETE_USER);
-		if (stmt == NULL) {
-			cr_user_free(&user);
-			goto error;
-		}
-		sqlite3_bind_int64(stmt, 1, user.id);
-		rc = store_step_done(stmt);
-		cr_user_free(&user);
-		if (rc != SQLITE_DONE) {
-			status = store_fail(store, "cannot end sessions", rc);
-			store_rollback(store);
-			return status;
-		}
-	}
-	return store_commit(store);
-error:
-	store_rollback(store);
-	return CR_STORE_ERROR;
+	return finish_write(store, stmt, true, "cannot change a user");
 }
 
 enum cr_store_status
@@ -314,36 +341,18 @@ enum cr_store_status
 cr_store_token_add(struct cr_store *store, const char *user, const char *id,
     const unsigned char hash[CR_TOKEN_HASH_BYTES], const char *label)
 {
-	enum cr_store_status status = store_begin(store);
-	sqlite3_stmt *stmt;
-	int rc;
+	enum cr_store_status status;
+	sqlite3_stmt *stmt = begin_write(store, STMT_TOKEN_INSERT, &status);
 
-	if (status != CR_STORE_OK)
+	if (stmt == NULL)
 		return status;
-	stmt = store_statement(store, STMT_TOKEN_INSERT);
-	if (stmt == NULL) {
-		store_rollback(store);
-		return CR_STORE_ERROR;
-	}
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, user, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 3, hash, CR_TOKEN_HASH_BYTES, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, label, -1, SQLITE_STATIC);
-	rc = store_step_done(stmt);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-		store_rollback(store);
-		return CR_STORE_DUPLICATE;
-	}
-	if (rc != SQLITE_DONE) {
-		status = store_fail(store, "cannot add a token", rc);
-		store_rollback(store);
-		return status;
-	}
-	if (sqlite3_changes(store->db) == 0) {
-		store_rollback(store);
-		return CR_STORE_NOT_FOUND;
-	}
-	return store_commit(store);
+
+	/* The insert selects the user's id, so an unknown user inserts nothing. */
+	return finish_write(store, stmt, true, "cannot add a token");
 }
 
 /* Read the user id from a one-column lookup by hash, then the user. */
@@ -383,29 +392,13 @@ cr_store_token_find(struct cr_store *store, const unsigned char hash[CR_TOKEN_HA
 enum cr_store_status
 cr_store_token_revoke(struct cr_store *store, const char *id)
 {
-	enum cr_store_status status = store_begin(store);
-	sqlite3_stmt *stmt;
-	int rc;
+	enum cr_store_status status;
+	sqlite3_stmt *stmt = begin_write(store, STMT_TOKEN_REVOKE, &status);
 
-	if (status != CR_STORE_OK)
+	if (stmt == NULL)
 		return status;
-	stmt = store_statement(store, STMT_TOKEN_REVOKE);
-	if (stmt == NULL) {
-		store_rollback(store);
-		return CR_STORE_ERROR;
-	}
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-	rc = store_step_done(stmt);
-	if (rc != SQLITE_DONE) {
-		status = store_fail(store, "cannot revoke a token", rc);
-		store_rollback(store);
-		return status;
-	}
-	if (sqlite3_changes(store->db) == 0) {
-		store_rollback(store);
-		return CR_STORE_NOT_FOUND;
-	}
-	return store_commit(store);
+	return finish_write(store, stmt, true, "cannot revoke a token");
 }
 
 enum cr_store_status
@@ -499,23 +492,13 @@ cr_store_session_find(struct cr_store *store, const unsigned char hash[CR_TOKEN_
 enum cr_store_status
 cr_store_session_delete(struct cr_store *store, const unsigned char hash[CR_TOKEN_HASH_BYTES])
 {
-	enum cr_store_status status = store_begin(store);
-	sqlite3_stmt *stmt;
-	int rc;
+	enum cr_store_status status;
+	sqlite3_stmt *stmt = begin_write(store, STMT_SESSION_DELETE, &status);
 
-	if (status != CR_STORE_OK)
+	if (stmt == NULL)
 		return status;
-	stmt = store_statement(store, STMT_SESSION_DELETE);
-	if (stmt == NULL) {
-		store_rollback(store);
-		return CR_STORE_ERROR;
-	}
 	sqlite3_bind_blob(stmt, 1, hash, CR_TOKEN_HASH_BYTES, SQLITE_STATIC);
-	rc = store_step_done(stmt);
-	if (rc != SQLITE_DONE) {
-		status = store_fail(store, "cannot end a session", rc);
-		store_rollback(store);
-		return status;
-	}
-	return store_commit(store);
+
+	/* Ending a session that is already gone succeeds too. */
+	return finish_write(store, stmt, false, "cannot end a session");
 }
