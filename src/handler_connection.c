@@ -155,12 +155,12 @@ cr_handle_connection_checkexists(struct cr_app *app, struct cr_request *req,
 	if (name == NULL)
 		return;
 	memset(&acl, 0, sizeof(acl));
-	/* A connection the caller cannot read does not exist for it. */
-	result = cr_access_connection(app, req, NULL, name, CR_PERMISSION_READ, &acl, &name_key,
+	/* A connection the caller cannot read does not exist for it, so the
+	 * 404 that access prepared becomes "exists": false. A store failure
+	 * keeps the 503 or 500 it prepared. */
+	result = cr_access_connection(app, req, resp, name, CR_PERMISSION_READ, &acl, &name_key,
 	    &stored_name);
-	if (result == CR_ACCESS_FAILED) {
-		cr_reply_store_failure(app, req, resp, CR_STORE_BUSY);
-	} else {
+	if (result != CR_ACCESS_FAILED) {
 		resp->status = 200;
 		cr_buf_reset(&resp->body);
 		cr_buf_printf(&resp->body, "{\"success\":true,\"exists\":%s}",
