@@ -19,7 +19,7 @@ enum route_body {
 	BODY_FORM,
 };
 
-/* Who may reach a route at all; finer checks are in the handlers. */
+/* The callers a route admits; finer checks are in the handlers. */
 enum route_access {
 	ACCESS_PUBLIC,   /* no authentication: login and logout */
 	ACCESS_USER,     /* any authenticated user */
@@ -95,7 +95,7 @@ find_route(struct cr_request *req, struct cr_response *resp)
 
 /*
  * Authenticate REQ for ROUTE and apply the route's access rule. Return
- * true when the handler may run; otherwise RESP holds the 401, 403 or
+ * true when the handler may run; otherwise RESP contains the 401, 403 or
  * 503 response.
  */
 static bool

@@ -16,9 +16,9 @@
 struct cr_writer;
 
 /*
- * What one thread serves requests with. Worker threads each have their
- * own store (an SQLite connection is used by one thread at a time) and
- * share the configuration, the key and the group commit writer.
+ * The state one thread serves requests with. Worker threads each have
+ * their own store, because an SQLite connection is used by one thread at
+ * a time, and share the configuration, the key and the writer.
  */
 struct cr_app {
 	struct cr_conf conf;
@@ -30,14 +30,14 @@ struct cr_app {
 /*
  * Load the configuration at CONFIG_PATH, open the store and the key
  * (creating either when missing). On failure return -1 with a message
- * in ERR; APP then holds nothing that needs closing.
+ * in ERR, and APP then has nothing that needs closing.
  */
 int cr_app_open(struct cr_app *app, const char *config_path, char *err, size_t err_size);
 void cr_app_close(struct cr_app *app);
 
 /*
  * Add a connection through the group commit writer when there is one,
- * else directly. On BUSY or ERROR, ERROR holds the store's message.
+ * else directly. On BUSY or ERROR, ERROR contains the store's message.
  */
 enum cr_store_status cr_app_add_connection(struct cr_app *app,
     const struct cr_connection_row *row, char **clash, char *error, size_t error_size);

@@ -17,12 +17,12 @@
 
 /*
  * Argon2id costs tens of milliseconds and tens of megabytes by design,
- * so a Basic credential verified once is remembered for a short time,
- * as a keyed BLAKE2b digest of the user id, the credential version and
- * the password under a random key that lives only in this process. The
- * digest cannot be reversed into the password, and a password change or
- * a disable raises the credential version, which no cached digest
- * matches.
+ * so a Basic credential verified once is remembered for a short time.
+ * The cache keeps a BLAKE2b digest of the user id, the credential
+ * version and the password, keyed with a random key that exists only in
+ * this process, so the digest cannot be reversed into the password. A
+ * password change or a disable raises the credential version, which no
+ * cached digest matches.
  */
 #define CACHE_SLOTS 64
 

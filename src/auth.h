@@ -48,7 +48,7 @@ void cr_auth_init(unsigned cache_seconds);
 /*
  * Identify the caller from the request's Authorization header, session
  * cookie or REMOTE_USER, trying only METHODS. On CR_AUTH_OK, PRINCIPAL
- * holds the user and must be freed with cr_principal_free.
+ * contains the user and must be freed with cr_principal_free.
  */
 struct cr_request;
 enum cr_auth_result cr_authenticate(struct cr_store *store, unsigned methods,

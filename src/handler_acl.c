@@ -171,10 +171,10 @@ out:
 }
 
 /*
- * Parse an ACL at PREFIX in a body; problems name pointers below PREFIX.
- * CHECK_USERS looks the owner and user recipients up in the store; it is
- * false for a connection the caller may not change, whose answer must
- * not depend on which users exist.
+ * Parse an ACL at PREFIX in a body, with problems named by pointers
+ * below PREFIX. CHECK_USERS looks the owner and user recipients up in
+ * the store. It is false for a connection the caller may not change,
+ * whose response must not depend on which users exist.
  */
 static void
 parse_acl(struct cr_app *app, struct json_object *body, const char *prefix, struct cr_acl *acl,
@@ -395,7 +395,11 @@ apply_batch_entry(struct cr_app *app, struct cr_request *req, struct batch_entry
 	    req->principal->user.name);
 	if (status == CR_STORE_BUSY || status == CR_STORE_ERROR)
 		cr_log(CR_LOG_ERROR, req->id, "ACL change failed: %s", cr_store_error(app->store));
-	return status == CR_STORE_OK ? "200" : status == CR_STORE_NOT_FOUND ? "404" : "500";
+	if (status == CR_STORE_OK)
+		return "200";
+	if (status == CR_STORE_NOT_FOUND)
+		return "404";
+	return "500";
 }
 
 static void
@@ -432,8 +436,8 @@ cr_handle_acl_batch(struct cr_app *app, struct cr_request *req, struct cr_respon
 	}
 
 	/* Every ACL is checked before any is applied. Users are looked up
-	 * only for connections the caller may change, so the answer does not
-	 * tell a stranger which user names exist. */
+	 * only for connections the caller may change, so the response does
+	 * not tell a stranger which user names exist. */
 	n = (size_t)json_object_object_length(body);
 	entries = calloc(n ? n : 1, sizeof(*entries));
 	if (entries == NULL) {

@@ -49,7 +49,7 @@ enum cr_access_result {
  * Find the connection called NAME and check that the caller holds
  * NEEDED on it. On CR_ACCESS_GRANTED, ACL, *NAME_KEY and *STORED_NAME
  * (each newly allocated) describe it; otherwise they are empty and, when
- * RESP is not NULL, RESP holds the error response.
+ * RESP is not NULL, RESP contains the error response.
  */
 enum cr_access_result cr_access_connection(struct cr_app *app, struct cr_request *req,
     struct cr_response *resp, const char *name, enum cr_permission needed,
@@ -61,7 +61,7 @@ enum cr_access_result cr_access_connection(struct cr_app *app, struct cr_request
  */
 char *cr_name_parameter(struct cr_request *req, struct cr_response *resp);
 
-/* Answer 503 (busy) or 500 after a store failure, logging the store's message. */
+/* Send 503 (busy) or 500 after a store failure, and log the store's message. */
 void cr_reply_store_failure(struct cr_app *app, struct cr_request *req,
     struct cr_response *resp, enum cr_store_status status);
 /* The same, with the store's message given as ERROR. */

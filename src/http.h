@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One HTTP exchange as the gateway interface presents it, independent
- * of whether it came through FastCGI or plain CGI: the request's
- * variables and body through a small I/O table, and a response made of
- * a status, a few headers and a JSON body.
+ * One HTTP exchange as the gateway interface presents it, the same for
+ * FastCGI and plain CGI. The request's variables and body come through
+ * a small I/O table, and a response is a status, a few headers and a
+ * JSON body.
  */
 #ifndef CR_HTTP_H
 #define CR_HTTP_H

@@ -2,9 +2,9 @@
 /*
  * connreg-fcgi: the connection registry as a FastCGI program. Started by
  * a web server with a listening socket on standard input, it serves
- * requests until told to stop; with --listen it opens the socket itself;
- * started as a CGI program, it serves the one request in its
- * environment and exits.
+ * requests until it receives a stop signal. With --listen it opens the
+ * socket itself. Started as a CGI program, it serves the one request in
+ * its environment and exits.
  */
 #include "config.h"
 
@@ -176,7 +176,7 @@ serve_cgi(struct cr_app *app)
 }
 
 /*
- * Answer the one CGI request with 503 when start-up failed, so that the
+ * Send 503 for the one CGI request when start-up failed, so that the
  * client gets a JSON error instead of the web server's generic one. The
  * reason is in the log only.
  */

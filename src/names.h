@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Connection names. A name is stored trimmed of surrounding white space
- * and compared through a key that ignores case across all of Unicode:
- * NFKC normalization with full case folding, default ignorable code
- * points removed (utf8proc), so that "Ärger" and "ärger", or "STRASSE"
+ * and compared through a key that ignores case across all of Unicode.
+ * The key is the NFKC form with full case folding and without default
+ * ignorable code points (utf8proc), so "Ärger" and "ärger", or "STRASSE"
  * and "straße", are the same name.
  */
 #ifndef CR_NAMES_H

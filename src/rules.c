@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The rules beyond presence and type. Field rules apply to one member
- * each and are listed in field_rules with their reasons; cross-field
- * rules are functions below it, each led by its reason.
+ * each and are listed in field_rules with their reasons. Cross-field
+ * rules are the functions below that table, each led by its reason.
  */
 #include "config.h"
 
@@ -72,8 +72,8 @@ static const char *const class_copies[] = { "/CUSTOM_DRIVER_CLASS", "/attributes
 /*
  * The value at POINTER, or NULL. The rules name members with plain
  * pointers (no "~" escapes, no array indexes), so each segment is an
- * object member name; this avoids json_pointer_get's copy of the
- * pointer on every call.
+ * object member name. Walking them here avoids json_pointer_get, which
+ * copies the pointer on every call.
  */
 static struct json_object *
 member(struct json_object *body, const char *pointer)

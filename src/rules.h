@@ -15,7 +15,7 @@
 #include "problems.h"
 
 /*
- * True when the member at POINTER holds a number written as a string
+ * True when the member at POINTER is a number written as a string
  * (a port or a pool size) and therefore also accepts a JSON integer.
  */
 bool cr_rules_accepts_integer(const char *pointer);
@@ -28,7 +28,7 @@ bool cr_rules_accepts_integer(const char *pointer);
 void cr_rules_check(const char *call, struct json_object *body, struct cr_problems *problems);
 
 /*
- * Rewrite every member that SPEC types as a string but that holds an
+ * Rewrite every member that SPEC types as a string but that contains an
  * accepted JSON integer into its string form, as the upstream server's JSON binding stores it.
  * Return -1 when out of memory.
  */

@@ -4,7 +4,7 @@
  * XChaCha20-Poly1305 (IETF) AEAD. The 32-byte key lives in a file
  * outside the database, so a copied database reveals no password. A
  * sealed secret is the 24-byte random nonce followed by the ciphertext
- * and its 16-byte tag; the connection id is the associated data, so a
+ * and its 16-byte tag. The connection id is the associated data, so a
  * sealed password cannot be moved to another connection's row.
  */
 #ifndef CR_SECRET_H
@@ -21,7 +21,7 @@ struct cr_secret_key {
 
 /*
  * Read the key from PATH. When the file is missing and CREATE is true,
- * create it first with mode 0600 and a random key; concurrent starters
+ * create it first with mode 0600 and a random key. Concurrent starters
  * agree on one key because the file appears atomically. A key file that
  * others can read, or of the wrong size, is rejected. On failure return
  * -1 with a message in ERR.

@@ -17,7 +17,7 @@ enum cr_store_status {
 	CR_STORE_DUPLICATE,  /* a connection with the same name key exists */
 	CR_STORE_NOT_FOUND,
 	CR_STORE_BUSY,       /* the write lock was not free within the busy timeout */
-	CR_STORE_ERROR,      /* anything else; cr_store_error() says what */
+	CR_STORE_ERROR,      /* any other failure, described by cr_store_error() */
 	CR_STORE_CONFLICT,   /* the connection's version is not the one expected */
 };
 

@@ -4,11 +4,11 @@
  * ACLs. Users, tokens and sessions are in store_sqlite_users.c.
  *
  * WAL mode with synchronous FULL, so a commit has reached the disk
- * before the call returns; every write runs in BEGIN IMMEDIATE so that
- * it takes the write lock first and waits for it under the busy timeout
- * (a deferred transaction that reads and then writes can fail at once
- * with SQLITE_BUSY). The schema version is kept in PRAGMA user_version
- * and advanced by the steps in `migrations`.
+ * before the call returns. Every write runs in BEGIN IMMEDIATE, so it
+ * takes the write lock first and waits for it under the busy timeout,
+ * because a deferred transaction that reads and then writes can fail at
+ * once with SQLITE_BUSY. The schema version is kept in PRAGMA
+ * user_version and advanced by the steps in `migrations`.
  */
 #include "config.h"
 
@@ -25,11 +25,10 @@
  * them all. Never edit a step that has been released: add one.
  *
  * Every add writes one row to connections, acl_entries and history in
- * one transaction, and each B-tree it touches adds a page to the commit,
- * so the write path keeps few of them: connections and acl_entries are
+ * one transaction, and each B-tree it touches adds a page to the commit.
+ * So the write path keeps few of them: connections and acl_entries are
  * WITHOUT ROWID tables keyed by what they are looked up by, and history
- * has no index. History is read only by the admin command, which scans
- * it.
+ * has no index. Only the admin command reads the history, by a scan.
  */
 static const char *const migrations[] = {
 	"CREATE TABLE connections ("
@@ -309,9 +308,9 @@ read_user_version(struct cr_store *store, int *version)
 /*
  * Bring the schema up to SCHEMA_VERSION. A current schema is detected
  * with a plain read, so that opening the store never waits for the
- * write lock; only an actual migration takes it, and then reads the
- * version again under the lock, because another process may have
- * migrated in between.
+ * write lock. Only an actual migration takes the lock, and it reads the
+ * version again under it, because another process may have migrated in
+ * between.
  */
 static enum cr_store_status
 migrate(struct cr_store *store)

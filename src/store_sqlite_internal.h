@@ -87,7 +87,7 @@ char *store_column_text(sqlite3_stmt *stmt, int column);
 /*
  * Append one entry to the change history, inside the caller's write
  * transaction. CHANGES is the JSON array that cr_history_diff or
- * cr_history_acl_changes made; it never holds a password.
+ * cr_history_acl_change made. It never contains a password.
  */
 int store_history_record(struct cr_store *store, const char *actor, const char *action,
     const char *connection_id, const char *connection_name, const char *name_key,

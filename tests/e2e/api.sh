@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 # The connection calls beyond add, through a real lighttpd: list, get,
 # checkexists, update, deletebyname, poolingParameters and databaseTypes,
-# with their success and failure statuses for each kind of user; a
-# non-ASCII name through add, get, update and delete; password keep
-# versus replace; the change history from `connreg history`; and a list
+# with their success and failure statuses for each kind of user. Also a
+# non-ASCII name through add, get, update and delete, password keep
+# versus replace, the change history from `connreg history`, and a list
 # of 10,000 connections.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -94,7 +94,7 @@ secret_of() {
 	sqlite3 "$DB" "SELECT hex(password) FROM connections WHERE name = '$1'"
 }
 
-# lighttpd answers a POST without Content-Length itself, with 411.
+# lighttpd rejects a POST without Content-Length itself, with 411.
 EMPTY=$E2E_TMP/empty.json
 : >"$EMPTY"
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Authentication and permissions through a real lighttpd: each user type
-# with each method (Basic, bearer token, session cookie, and REMOTE_USER
-# from lighttpd's own mod_auth), the failures that must all look alike,
-# ACL grants and revocations, the admin command, and a scan of every log
-# line for the secrets the test used.
+# Authentication and permissions through a real lighttpd. Each user type
+# is tried with each method: Basic, bearer token, session cookie, and
+# REMOTE_USER from lighttpd's own mod_auth. Also the failures that must
+# all look alike, ACL grants and revocations, the admin command, and a
+# scan of every log line for the secrets the test used.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 

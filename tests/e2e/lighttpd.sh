@@ -228,7 +228,7 @@ check_not_contains "port copies that differ: attributes copy agrees" '/attribute
 e2e_note "a client that stops in the middle of its body"
 # lighttpd reads the whole body before it passes the request to connreg,
 # so the incomplete request occupies no connreg process, and connreg
-# never sees it: the log line count below would be one too high.
+# never receives it: the log line count below would be one too high.
 exec {slow}<>"/dev/tcp/127.0.0.1/$PORT"
 printf 'POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":' \
 	"$ADD_PATH" >&"$slow"
